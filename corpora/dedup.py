@@ -1,0 +1,115 @@
+"""Exact deduplication (streaming) and thinning of near-identical sequences.
+
+Exact dedup keeps the first record of each sequence and holds only the set of
+sequences seen, so a ten-million-read FASTQ.gz costs the memory of its unique
+reads. Thinning drops a record when a near-identical one (see
+:mod:`corpora.similarity`) was already kept, in input order, like CD-HIT's
+greedy pass.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .records import Record
+from .similarity import neighbours
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class DedupReport:
+    """Counts from a dedup or thinning pass."""
+
+    seen: int = 0
+    kept: int = 0
+    dropped: int = 0
+    label_conflicts: int = 0  # dropped records whose kept twin has another label
+    copies: Counter = field(default_factory=Counter)  # only with count_copies=True
+
+    def summary(self) -> str:
+        """>>> DedupReport(seen=5, kept=3, dropped=2).summary()
+        '5 records, 3 kept, 2 dropped as duplicates (0 with another label)'
+        """
+        return (f"{self.seen} records, {self.kept} kept, {self.dropped} dropped as duplicates "
+                f"({self.label_conflicts} with another label)")
+
+
+def dedup_exact(records: Iterable[Record], report: DedupReport | None = None,
+                count_copies: bool = False) -> Iterator[Record]:
+    """Yield the first record of each distinct sequence, streaming.
+
+    With ``count_copies`` the report's ``copies`` counts how often each sequence
+    was seen (memory grows with the unique sequences either way).
+
+    >>> recs = [Record("a", "ACGT", "x"), Record("b", "GGGG"), Record("c", "ACGT", "y")]
+    >>> rep = DedupReport()
+    >>> [r.id for r in dedup_exact(recs, rep)]
+    ['a', 'b']
+    >>> rep.summary()
+    '3 records, 2 kept, 1 dropped as duplicates (1 with another label)'
+    """
+    report = report if report is not None else DedupReport()
+    first_label: dict[str, str | None] = {}
+    for rec in records:
+        report.seen += 1
+        if count_copies:
+            report.copies[rec.seq] += 1
+        if rec.seq in first_label:
+            report.dropped += 1
+            if first_label[rec.seq] != rec.label:
+                report.label_conflicts += 1
+            continue
+        first_label[rec.seq] = rec.label
+        report.kept += 1
+        yield rec
+
+
+def count_unique(seqs: Iterable[str]) -> tuple[int, int]:
+    """(total, distinct) sequences, streaming.
+
+    >>> count_unique(["AC", "GG", "AC"])
+    (3, 2)
+    """
+    seen: set[str] = set()
+    n = 0
+    for s in seqs:
+        n += 1
+        seen.add(s)
+    return n, len(seen)
+
+
+def thin(records: Iterable[Record], identity: float = 0.9, metric: str = "edit",
+         report: DedupReport | None = None) -> list[Record]:
+    """Keep records that are not near-identical to one kept before them.
+
+    ``identity=1.0`` is exact dedup. The result keeps input order.
+
+    >>> recs = [Record("a", "ACGTACGTAC"), Record("b", "ACGTACGTAA"),
+    ...         Record("c", "TTTTGGGGCC"), Record("d", "ACGTACGAAA")]
+    >>> [r.id for r in thin(recs, identity=0.9)]
+    ['a', 'c', 'd']
+    >>> [r.id for r in thin(recs, identity=0.8)]
+    ['a', 'c']
+    """
+    recs = list(records)
+    report = report if report is not None else DedupReport()
+    near = neighbours([r.seq for r in recs], identity, metric)
+    kept_flags = [False] * len(recs)
+    out = []
+    for i, rec in enumerate(recs):
+        report.seen += 1
+        twins = [j for j in near[i] if j < i and kept_flags[j]]
+        if twins:
+            report.dropped += 1
+            if any(recs[j].label != rec.label for j in twins):
+                report.label_conflicts += 1
+            continue
+        kept_flags[i] = True
+        report.kept += 1
+        out.append(rec)
+    log.info("thinning at identity %.2f (%s): %s", identity, metric, report.summary())
+    return out
