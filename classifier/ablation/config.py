@@ -1,0 +1,244 @@
+"""Ablation settings: a TOML file and/or command-line options -> one frozen dataclass.
+
+A ready-made TOML (``classifier/configs/*.toml``)::
+
+    name = "selex-sim demo"
+    task = "selex-sim"
+    tokenizers = ["char", "kmer:3", "bpe:256", "unigram:256"]
+    seeds = [0, 1, 2]
+    preset = "tiny"
+    epochs = 3
+
+Tokenizer shorthands: ``char``, ``kmer:K`` (k-mers of length K), ``ALGO:VOCAB``
+(``bpe:512``, ``unigram:512``, ``struct-bpe:512``, ...). A TOML table such as
+``{algorithm = "kmer", k = 6, stride = 6}`` passes further TokenizerSpec fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from corpora.errors import LabError
+
+METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
+
+
+class AblationError(LabError):
+    """A bad ablation config or run folder (one line, says how to fix)."""
+
+
+@dataclass(frozen=True)
+class TokenizerChoice:
+    """One column of the grid: an algorithm with its vocabulary size or k.
+
+    >>> TokenizerChoice.parse("bpe:512").label
+    'bpe:512'
+    >>> TokenizerChoice.parse("kmer:3")
+    TokenizerChoice(algorithm='kmer', vocab_size=None, k=3, options=())
+    >>> TokenizerChoice.parse("char").slug
+    'char'
+    """
+
+    algorithm: str
+    vocab_size: int | None = None
+    k: int | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self):
+        if not self.algorithm or not self.algorithm.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"tokenizer algorithm {self.algorithm!r} is not a name; "
+                             "write e.g. 'bpe:512', 'kmer:3' or 'char'")
+        if self.vocab_size is not None and self.vocab_size < 6:
+            raise ValueError(f"{self.algorithm}: vocab size {self.vocab_size} is too small "
+                             "(5 special tokens plus the alphabet); use e.g. bpe:256")
+        if self.k is not None and not 1 <= self.k <= 12:
+            raise ValueError(f"kmer: k={self.k} must be between 1 and 12")
+
+    @classmethod
+    def parse(cls, item: str | dict) -> "TokenizerChoice":
+        if isinstance(item, dict):
+            item = dict(item)
+            algo = item.pop("algorithm", None)
+            if not algo:
+                raise ValueError(f"tokenizer table {item} needs an 'algorithm' key")
+            vocab = item.pop("vocab_size", None)
+            k = item.pop("k", None)
+            return cls(str(algo), _int_or_none(vocab, "vocab_size"), _int_or_none(k, "k"),
+                       tuple(sorted(item.items())))
+        text = str(item).strip()
+        algo, _, arg = text.partition(":")
+        algo = algo.strip().lower()
+        if not arg:
+            if algo == "kmer":
+                raise ValueError("'kmer' needs its k: write e.g. 'kmer:3'")
+            return cls(algo)
+        try:
+            value = int(arg)
+        except ValueError:
+            raise ValueError(f"tokenizer {text!r}: expected ALGORITHM:NUMBER such as "
+                             "'bpe:512' or 'kmer:3'") from None
+        return cls(algo, k=value) if algo == "kmer" else cls(algo, vocab_size=value)
+
+    @property
+    def label(self) -> str:
+        base = (f"kmer:{self.k}" if self.k is not None and self.algorithm == "kmer"
+                else f"{self.algorithm}:{self.vocab_size}" if self.vocab_size
+                else self.algorithm)
+        extra = ",".join(f"{k}={v}" for k, v in self.options)
+        return f"{base}[{extra}]" if extra else base
+
+    @property
+    def slug(self) -> str:
+        """A folder-safe name."""
+        return "".join(c if c.isalnum() or c in "-_" else "-" for c in self.label).strip("-")
+
+    def to_dict(self) -> dict:
+        return {"algorithm": self.algorithm, "vocab_size": self.vocab_size, "k": self.k,
+                "options": dict(self.options), "label": self.label}
+
+
+@dataclass(frozen=True)
+class AblationConfig:
+    """Everything that defines an ablation's grid and training (saved in results.json)."""
+
+    name: str = "ablation"
+    task: str | None = None              # a named task (corpora.tasks), or ...
+    train: str | None = None             # ... files: train (required), valid, test
+    valid: str | None = None
+    test: str | None = None
+    mirror: str | None = None            # data mirror for named tasks
+    tokenizers: tuple[TokenizerChoice, ...] = ()
+    seeds: tuple[int, ...] = (0, 1, 2)
+    preset: str = "tiny"
+    epochs: int | None = None            # None: the classifier's default
+    batch_size: int | None = None
+    learning_rate: float | None = None
+    max_length: int | None = None
+    alphabet: str = "auto"
+    baseline_k: int | None = 4           # kmer-logreg baseline; 0 or None: skip it
+    primary_metric: str = "accuracy"     # picks the best tokenizer for the paired tests
+    max_train: int | None = None         # stratified subsample sizes (seed 0), for speed
+    max_valid: int | None = None
+    max_test: int | None = None
+    jobs: int = 1
+    train_options: tuple[tuple[str, Any], ...] = field(default=())  # more TrainConfig fields
+
+    def __post_init__(self):
+        if not self.task and not self.train:
+            raise ValueError("no data: give a named task (--task NAME / task = ...) or "
+                             "files (--data train.csv --test test.csv)")
+        if self.task and self.train:
+            raise ValueError("give either a named task or data files, not both")
+        if self.train and not self.test:
+            raise ValueError("--data needs --test (the split every run is evaluated on)")
+        if not self.tokenizers:
+            raise ValueError("no tokenizers: give e.g. --tokenizers char,kmer:3,bpe:512")
+        labels = [t.label for t in self.tokenizers]
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"tokenizers listed twice: {labels}")
+        if not self.seeds or len(set(self.seeds)) != len(self.seeds):
+            raise ValueError(f"seeds must be distinct and non-empty, got {list(self.seeds)}")
+        if self.primary_metric not in METRICS:
+            raise ValueError(f"primary_metric {self.primary_metric!r}: choose one of {METRICS}")
+        if self.jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {self.jobs}")
+        if self.epochs is not None and self.epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {self.epochs}")
+        for name in ("max_train", "max_valid", "max_test"):
+            v = getattr(self, name)
+            if v is not None and v < 2:
+                raise ValueError(f"{name} must be at least 2, got {v}")
+
+    # ---- (de)serialisation -------------------------------------------------
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["tokenizers"] = [t.to_dict() for t in self.tokenizers]
+        d["seeds"] = list(self.seeds)
+        d["train_options"] = dict(self.train_options)
+        return d
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "AblationConfig":
+        raw = dict(raw)
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(raw) - known)
+        if unknown:
+            raise ValueError(f"unknown ablation setting(s) {unknown}; known: {sorted(known)}")
+        toks = raw.get("tokenizers", ())
+        if isinstance(toks, str):
+            toks = [t for t in toks.split(",") if t.strip()]
+        raw["tokenizers"] = tuple(TokenizerChoice.parse(_plain(t)) for t in toks)
+        seeds = raw.get("seeds", (0, 1, 2))
+        if isinstance(seeds, str):
+            seeds = [s for s in seeds.split(",") if s.strip()]
+        raw["seeds"] = tuple(int(s) for s in seeds)
+        raw["train_options"] = tuple(sorted(dict(raw.get("train_options") or {}).items()))
+        return cls(**raw)
+
+    def fingerprint(self) -> str:
+        """Hash of what changes results (not jobs or the name): a restart must match it."""
+        d = self.to_dict()
+        for volatile in ("jobs", "name", "mirror"):
+            d.pop(volatile, None)
+        blob = json.dumps(d, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def with_(self, **changes) -> "AblationConfig":
+        return replace(self, **changes)
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> AblationConfig:
+    """Read a TOML file (optional) and apply non-None overrides from the command line.
+
+    Relative data paths in the TOML are resolved against the TOML's folder.
+
+    >>> cfg = load_config(None, task="selex-sim", tokenizers="char,bpe:256", seeds="0,1")
+    >>> [t.label for t in cfg.tokenizers], cfg.seeds
+    (['char', 'bpe:256'], (0, 1))
+    """
+    raw: dict[str, Any] = {}
+    if path is not None:
+        path = Path(path)
+        try:
+            raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise AblationError(f"{path}: config file not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise AblationError(f"{path}: not valid TOML: {exc}") from None
+        except UnicodeDecodeError:
+            raise AblationError(f"{path}: not a text file (expected TOML)") from None
+        for key in ("train", "valid", "test"):
+            if isinstance(raw.get(key), str) and not Path(raw[key]).is_absolute():
+                raw[key] = str((path.parent / raw[key]).resolve())
+    for key, value in overrides.items():
+        if value is not None and value != ():
+            raw[key] = value
+    if raw.get("train") and raw.get("task") and "task" in overrides and overrides["task"]:
+        raw.pop("train")
+    try:
+        return AblationConfig.from_dict(raw)
+    except (ValueError, TypeError) as exc:
+        where = f"{path}: " if path is not None else ""
+        raise AblationError(f"{where}{exc}") from None
+
+
+def _plain(item):
+    """A tokenizer entry as written by :meth:`TokenizerChoice.to_dict` back to parse form."""
+    if not isinstance(item, dict):
+        return item
+    item = {k: v for k, v in item.items() if k != "label"}
+    return item | dict(item.pop("options", None) or {})
+
+
+def _int_or_none(v, name):
+    if v is None:
+        return None
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, got {v!r}") from None
