@@ -4,7 +4,7 @@ A random split can put near-copies of a test sequence in train, which flatters
 any model; a similarity-aware split clusters near-identical sequences first
 (:func:`corpora.similarity.cluster`) and moves whole clusters, stratified by
 label as far as cluster sizes allow. Every split reports how many valid and
-test records also occur verbatim in train.
+test records also occur verbatim in train (and test records in train or valid).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ class SplitReport:
     classes: dict[str, dict[str, int]] = field(default_factory=dict)
     valid_in_train: int = 0
     test_in_train: int = 0
+    test_in_train_or_valid: int = 0
     clusters: int | None = None
     identity: float | None = None
 
@@ -75,6 +76,7 @@ def make_split(train: list[Record], valid: list[Record], test: list[Record], met
         rep.classes[name] = dict(sorted(Counter(str(r.label) for r in part).items()))
     rep.valid_in_train = verbatim_overlap(train, valid)
     rep.test_in_train = verbatim_overlap(train, test)
+    rep.test_in_train_or_valid = verbatim_overlap([*train, *valid], test)
     return Split(train, valid, test, rep)
 
 
