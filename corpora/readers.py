@@ -173,6 +173,15 @@ def _header_label(title: str, opts: ReadOptions) -> tuple[str, str | None]:
     return rid, None
 
 
+def _header_fields(title: str) -> dict[str, str]:
+    """``key=value`` words after a FASTA id, as strings (the simulator's ground truth).
+
+    >>> _header_fields("sim_000001 round=3 label=binder motifs=hp:hairpin:20-36 x")
+    {'round': '3', 'label': 'binder', 'motifs': 'hp:hairpin:20-36'}
+    """
+    return dict(w.split("=", 1) for w in title.split()[1:] if "=" in w and not w.startswith("="))
+
+
 def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
     with open_text(path) as fh:
         counter = _LineCounter(fh)
@@ -185,7 +194,7 @@ def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
                                           path=path, line=line)
                 if not seq.strip():
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
-                yield Record(rid, seq, label, None, None, line)
+                yield Record(rid, seq, label, None, None, line, _header_fields(title))
         except ValueError as exc:
             first = str(exc).split("\n")[0]
             raise FileFormatError(f"{first}; expected '>' at the start of a FASTA record",
