@@ -1,0 +1,101 @@
+"""How well a tokenization follows the folded structure, for any tokenizer.
+
+- boundary precision / recall / F1: token boundaries (inner cut points) against
+  structure-element boundaries (:func:`tokenizer_lab.structure.elements.boundaries`),
+  pooled over the corpus (micro average);
+- crossing rate: share of tokens that span an element boundary;
+- hairpin-loop capture: share of hairpin loops that are exactly one token
+  (``hairpin_exact1``), exactly the union of at most two whole tokens
+  (``hairpin_exact2``), and that lie inside a single token, possibly with stem bases
+  around them (``hairpin_inside1``).
+
+>>> s = StructureScores()
+>>> s.add([(0, 2), (2, 5), (5, 7)], "((...))")
+>>> s.add([(0, 3), (3, 7)], "((...))")
+>>> r = s.result()
+>>> r["boundary_precision"], r["boundary_recall"], r["hairpin_exact1"], r["hairpin_exact2"]
+(0.667, 0.5, 0.5, 0.5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from tokenizer_lab.structure.elements import boundaries, hairpin_loops
+
+
+def cut_points(spans: Sequence[tuple[int, int]], length: int) -> set[int]:
+    """Inner token boundaries: every token start and end strictly inside (0, length).
+
+    >>> sorted(cut_points([(0, 2), (2, 5)], 5))
+    [2]
+    """
+    cuts = set()
+    for s, e in spans:
+        cuts.update(p for p in (s, e) if 0 < p < length)
+    return cuts
+
+
+def _prf(tp: int, n_pred: int, n_ref: int) -> tuple[float, float, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_ref if n_ref else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+class StructureScores:
+    """Accumulate one tokenized, folded sequence at a time; :meth:`result` pools them."""
+
+    def __init__(self):
+        self.tp = self.n_pred = self.n_ref = 0
+        self.tokens = self.crossing = 0
+        self.hairpins = self.exact1 = self.exact2 = self.inside1 = 0
+        self.sequences = 0
+
+    def add(self, spans: Sequence[tuple[int, int]], structure: str) -> None:
+        n = len(structure)
+        ref = boundaries(structure)
+        pred = cut_points(spans, n)
+        self.tp += len(pred & ref)
+        self.n_pred += len(pred)
+        self.n_ref += len(ref)
+        self.sequences += 1
+        for s, e in spans:
+            self.tokens += 1
+            self.crossing += any(s < b < e for b in ref)
+        for hs, he in hairpin_loops(structure):
+            self.hairpins += 1
+            inside = [(s, e) for s, e in spans if s >= hs and e <= he]
+            touching = [(s, e) for s, e in spans if s < he and e > hs]
+            self.exact1 += (hs, he) in spans
+            self.exact2 += (len(touching) <= 2 and touching == inside
+                            and sum(e - s for s, e in inside) == he - hs)
+            self.inside1 += len(touching) == 1
+
+    def result(self, digits: int = 3) -> dict:
+        """The pooled scores (rounded), with the counts they come from."""
+        p, r, f = _prf(self.tp, self.n_pred, self.n_ref)
+        h = self.hairpins or 1
+
+        def rd(x: float) -> float:
+            return round(x, digits)
+
+        return {
+            "boundary_precision": rd(p), "boundary_recall": rd(r), "boundary_f1": rd(f),
+            "crossing_rate": rd(self.crossing / self.tokens) if self.tokens else 0.0,
+            "hairpin_exact1": rd(self.exact1 / h), "hairpin_exact2": rd(self.exact2 / h),
+            "hairpin_inside1": rd(self.inside1 / h), "hairpin_loops": self.hairpins,
+            "tokens": self.tokens, "sequences": self.sequences,
+        }
+
+
+def structure_scores(items: Iterable[tuple[Sequence[tuple[int, int]], str]]) -> dict:
+    """Pooled scores over (token spans, dot-bracket) pairs; see the module doc.
+
+    >>> structure_scores([([(0, 2), (2, 5), (5, 7)], "((...))")])["boundary_f1"]
+    1.0
+    """
+    acc = StructureScores()
+    for spans, structure in items:
+        acc.add(spans, structure)
+    return acc.result()
