@@ -8,6 +8,12 @@ from .alphabet import normalize, to_dna, to_rna
 from .errors import ChecksumError, FileFormatError, LabelError, LabError, SequenceError
 from .readers import ReadOptions, read_many, read_records
 from .records import ReadReport, Record
+from .dedup import DedupReport, dedup_exact, thin
+from .labels import LabelReport, bin_by_score, class_list, map_labels
+from .registry import DATASETS, fetch
+from .similarity import cluster, similar_pairs
+from .splits import Split, SplitReport, similarity_split, stratified_split
+from .tasks import TASKS, TaskData, load_files, load_task
 
 __version__ = "0.1.0"
 
@@ -15,4 +21,7 @@ __all__ = [
     "ChecksumError", "FileFormatError", "LabError", "LabelError", "ReadOptions",
     "ReadReport", "Record", "SequenceError", "normalize", "read_many", "read_records",
     "to_dna", "to_rna",
+    "DATASETS", "DedupReport", "LabelReport", "Split", "SplitReport", "TASKS", "TaskData",
+    "bin_by_score", "class_list", "cluster", "dedup_exact", "fetch", "load_files", "load_task",
+    "map_labels", "similar_pairs", "similarity_split", "stratified_split", "thin",
 ]
