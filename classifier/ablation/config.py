@@ -120,7 +120,7 @@ class AblationConfig:
     learning_rate: float | None = None
     max_length: int | None = None
     alphabet: str = "auto"
-    baseline_k: int | None = 4           # kmer-logreg baseline; 0 or None: skip it
+    baseline_k: int | None = 5           # kmer-logreg baseline; 0 or None: skip it
     primary_metric: str = "accuracy"     # picks the best tokenizer for the paired tests
     max_train: int | None = None         # stratified subsample sizes (seed 0), for speed
     max_valid: int | None = None
