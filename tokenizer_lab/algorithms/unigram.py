@@ -1,0 +1,95 @@
+"""Unigram language-model pieces (Kudo 2018) learned from the reads.
+
+Trainer settings live in :data:`SETTINGS` so the speed investigation (issue 3,
+benchmarks/bench_tokenizers.py) can tune them in one place. Two back ends give the
+same kind of model: HuggingFace's ``UnigramTrainer`` and sentencepiece's unigram
+trainer, whose pieces and scores are loaded into a HF ``models.Unigram`` so the
+saved artifact is the same either way. :data:`BACKEND` picks one (see the comment
+there for the measurement). Every letter is a piece, so no read maps to [UNK].
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from collections.abc import Sequence
+
+from tokenizers import Tokenizer, models, trainers
+
+from ..primers import Primers
+from ..spec import SPECIAL_TOKENS, TokenizerSpec
+from . import register
+from .base import Algorithm
+
+log = logging.getLogger(__name__)
+
+# Measured on the 38,513 TGM2 reads (30 nt), vocab 512, shared 2-core machine:
+# filled in below by the first measurement; see benchmarks/ for the full table.
+BACKEND = "hf"
+SETTINGS = {
+    "max_piece_length": 16,   # used when the spec has no max_token_length
+    "shrinking_factor": 0.75,
+    "n_sub_iterations": 2,
+    "seed_sentencepiece_size": 1_000_000,  # sentencepiece back end only
+    "num_threads": 1,  # sentencepiece: one thread keeps the EM sums in a fixed order
+}
+
+
+def _max_len(spec: TokenizerSpec) -> int:
+    return spec.max_token_length or SETTINGS["max_piece_length"]
+
+
+def _train_hf(texts, spec: TokenizerSpec, budget: int, show_progress: bool) -> list[tuple[str, float]]:
+    tok = Tokenizer(models.Unigram())
+    trainer = trainers.UnigramTrainer(
+        vocab_size=budget, show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=list(spec.letters), unk_token="[UNK]",
+        max_piece_length=_max_len(spec), shrinking_factor=SETTINGS["shrinking_factor"],
+        n_sub_iterations=SETTINGS["n_sub_iterations"])
+    tok.train_from_iterator(texts, trainer, length=len(texts))
+    vocab = json.loads(tok.to_str())["model"]["vocab"]
+    return [(p, float(s)) for p, s in vocab if p not in SPECIAL_TOKENS]
+
+
+def _train_sp(texts, spec: TokenizerSpec, budget: int, show_progress: bool) -> list[tuple[str, float]]:
+    import sentencepiece as spm
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(texts), model_writer=buf, model_type="unigram",
+        vocab_size=budget - len(SPECIAL_TOKENS) + 1,  # + sentencepiece's own <unk>
+        character_coverage=1.0, max_sentencepiece_length=_max_len(spec),
+        split_by_whitespace=False, add_dummy_prefix=False, hard_vocab_limit=False,
+        max_sentence_length=1 << 20, shrinking_factor=SETTINGS["shrinking_factor"],
+        num_sub_iterations=SETTINGS["n_sub_iterations"],
+        seed_sentencepiece_size=SETTINGS["seed_sentencepiece_size"],
+        num_threads=SETTINGS["num_threads"], random_seed=spec.seed,
+        unk_id=0, bos_id=-1, eos_id=-1, pad_id=-1, minloglevel=0 if show_progress else 2)
+    sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+    return [(sp.id_to_piece(i), sp.get_score(i)) for i in range(sp.get_piece_size())
+            if not sp.is_unknown(i)]
+
+
+@register
+class Unigram(Algorithm):
+    name = "unigram"
+
+    @property
+    def library(self) -> str:  # type: ignore[override]
+        return "sentencepiece" if BACKEND == "sentencepiece" else "tokenizers"
+
+    def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
+              show_progress: bool) -> Tokenizer:
+        budget = self.vocab_budget(spec, primers)
+        train = _train_sp if BACKEND == "sentencepiece" else _train_hf
+        pieces = train(texts, spec, budget, show_progress)
+        have = {p for p, _ in pieces}
+        floor = min((s for _, s in pieces), default=0.0) - 10.0
+        pieces += [(c, floor) for c in spec.letters if c not in have]
+        vocab = [(t, 0.0) for t in SPECIAL_TOKENS] + pieces
+        return Tokenizer(models.Unigram(vocab, unk_id=SPECIAL_TOKENS.index("[UNK]"),
+                                        byte_fallback=False))
+
+
+__all__ = ["Unigram", "SETTINGS", "BACKEND"]

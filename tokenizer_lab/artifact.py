@@ -1,0 +1,234 @@
+"""The tokenizer as the lab uses it (:class:`LabTokenizer`) and as it lies on disk.
+
+A tokenizer directory holds what ``PreTrainedTokenizerFast.save_pretrained`` writes
+(``tokenizer.json``, ``tokenizer_config.json``, and ``special_tokens_map.json`` for
+older transformers), so ``transformers.AutoTokenizer.from_pretrained(DIR)`` loads it
+with no code of ours, plus ``lab.json`` (how it was made: spec, corpus sha256 and
+size, primers, the text the tokenizer expects, library versions, the sha256 of
+``tokenizer.json``) and ``vocab.txt`` (``token<TAB>id<TAB>frequency``, the count of the
+token when the training corpus is tokenized).
+
+>>> import tempfile, pathlib
+>>> from tokenizer_lab import train_tokenizer
+>>> tok = train_tokenizer(["ACGUACGU", "ACGUAA"], algorithm="kmer", k=2, stride=2)
+>>> tok.tokenize("ACGUA"), tok.token_spans("ACGUA")
+(['AC', 'GU', 'A'], [(0, 2), (2, 4), (4, 5)])
+>>> d = pathlib.Path(tempfile.mkdtemp()) / "tok"
+>>> tok.save(d)
+>>> load_tokenizer(d).decode(tok.encode("ACGUA"))
+'ACGUA'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+from tokenizers import Tokenizer
+from transformers import PreTrainedTokenizerFast
+
+from corpora.alphabet import InvalidSequence, normalize
+from corpora.atomic import atomic_dir
+
+from . import algorithms
+from .errors import TokenizerError
+from .primers import Primers
+from .spec import SPECIAL_TOKENS, TokenizerSpec
+
+FORMAT = "aptamer-tokenizer-lab"
+FORMAT_VERSION = 1
+HF_FILES = ("tokenizer.json", "tokenizer_config.json")
+_SPECIAL_KW = dict(pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]",
+                   sep_token="[SEP]", mask_token="[MASK]")
+
+
+def library_versions() -> dict[str, str]:
+    out = {}
+    for pkg in ("aptamer-tokenizer-lab", "tokenizers", "transformers", "sentencepiece"):
+        try:
+            out[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def wrap_hf(tok: Tokenizer) -> PreTrainedTokenizerFast:
+    """The transformers face of a ``tokenizers.Tokenizer`` with our special tokens."""
+    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False,
+                                   **_SPECIAL_KW)
+
+
+def _sha256_file(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class LabTokenizer:
+    """A trained tokenizer: the HF tokenizer (``.hf``) plus how to feed it sequences.
+
+    Sequences are normalised first (upper case, T or U as the spec's alphabet, IUPAC
+    policy), so a DNA tokenizer reads RNA input and the reverse.
+    """
+
+    def __init__(self, hf: PreTrainedTokenizerFast, spec: TokenizerSpec, meta: dict,
+                 frequencies: Counter | None = None):
+        self.hf = hf
+        self.spec = spec
+        self.meta = meta
+        self.primers = Primers.from_dict(meta["primers"])
+        self.algorithm = algorithms.get(spec.algorithm)
+        self.frequencies = frequencies if frequencies is not None else Counter()
+        self._backend = hf.backend_tokenizer
+
+    # -- sizes and ids -----------------------------------------------------------------
+    @property
+    def vocab_size(self) -> int:
+        """All ids, special and primer tokens included (what an embedding needs)."""
+        return len(self.hf)
+
+    @property
+    def pad_token_id(self) -> int:
+        return self.hf.pad_token_id
+
+    def __len__(self) -> int:
+        return self.vocab_size
+
+    def __repr__(self) -> str:
+        return (f"LabTokenizer(algorithm={self.spec.algorithm!r}, vocab_size={self.vocab_size}, "
+                f"input_form={self.meta['input_form']!r})")
+
+    # -- sequences to text and tokens -----------------------------------------------------
+    def normalize(self, seq: str) -> str:
+        """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take."""
+        try:
+            return normalize(seq, self.spec.alphabet, self.spec.iupac)
+        except InvalidSequence as exc:
+            raise TokenizerError(f"sequence {seq[:30]!r}: {exc}") from None
+
+    def _prepared(self, seq: str):
+        norm = self.normalize(seq)
+        text, cmap = self.algorithm.prepare(norm, self.spec, self.primers)
+        return norm, text, cmap
+
+    def prepare(self, seq: str) -> str:
+        """The text the HF tokenizer (and AutoTokenizer) reads for ``seq``."""
+        return self._prepared(seq)[1]
+
+    def __call__(self, seqs: str | Sequence[str], **kwargs):
+        """Like calling a HF tokenizer: a BatchEncoding with [CLS]/[SEP], masks, padding."""
+        if isinstance(seqs, str):
+            return self.hf(self.prepare(seqs), **kwargs)
+        return self.hf([self.prepare(s) for s in seqs], **kwargs)
+
+    def encode(self, seq: str, add_special_tokens: bool = True) -> list[int]:
+        return self._backend.encode(self.prepare(seq), add_special_tokens=add_special_tokens).ids
+
+    def tokenize(self, seq: str) -> list[str]:
+        """The tokens of ``seq``, without [CLS]/[SEP]."""
+        return self._backend.encode(self.prepare(seq), add_special_tokens=False).tokens
+
+    def token_spans(self, seq: str) -> list[tuple[int, int]]:
+        """[start, end) of each token in the normalised sequence (overlapping k-mers overlap)."""
+        _, text, cmap = self._prepared(seq)
+        offsets = self._backend.encode(text, add_special_tokens=False).offsets
+        if cmap is None:
+            return [tuple(o) for o in offsets]
+        return [(cmap[a][0], cmap[b - 1][1]) for a, b in offsets]
+
+    def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
+        """Ids -> the sequence they spell (primer tokens spelled out)."""
+        ids = [int(i) for i in ids]
+        if skip_special_tokens:
+            ids = [i for i in ids if not 0 <= i < len(SPECIAL_TOKENS)]
+        tokens = [self._backend.id_to_token(i) for i in ids]
+        return self.algorithm.join([t for t in tokens if t is not None], self._backend,
+                                   self.spec, self.primers)
+
+    # -- disk -------------------------------------------------------------------------
+    def vocab_lines(self) -> list[str]:
+        vocab = sorted(self._backend.get_vocab(with_added_tokens=True).items(), key=lambda x: x[1])
+        return ["token\tid\tfrequency"] + [f"{t}\t{i}\t{self.frequencies.get(i, 0)}" for t, i in vocab]
+
+    def save(self, out_dir: str | Path) -> Path:
+        """Write the directory atomically; refuses to replace a folder that is not a tokenizer."""
+        out = Path(out_dir)
+        if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "lab.json").is_file())):
+            raise TokenizerError(f"{out}: exists and is not a tokenizer directory; "
+                                 "choose a new --out or remove it")
+        with atomic_dir(out) as tmp:
+            self.hf.save_pretrained(str(tmp))
+            specials = tmp / "special_tokens_map.json"
+            if not specials.exists():
+                specials.write_text(json.dumps(_SPECIAL_KW, indent=2) + "\n")
+            meta = dict(self.meta, files={"tokenizer.json": _sha256_file(tmp / "tokenizer.json")})
+            (tmp / "lab.json").write_text(json.dumps(meta, indent=2) + "\n")
+            (tmp / "vocab.txt").write_text("\n".join(self.vocab_lines()) + "\n")
+        self.meta = meta
+        return out
+
+
+def _read_frequencies(path: Path) -> Counter:
+    counts: Counter = Counter()
+    if not path.is_file():
+        return counts
+    for line in path.read_text().splitlines()[1:]:
+        parts = line.rsplit("\t", 2)
+        if len(parts) == 3 and parts[1].isdigit() and parts[2].isdigit():
+            counts[int(parts[1])] = int(parts[2])
+    return counts
+
+
+def load_tokenizer(path: str | Path) -> LabTokenizer:
+    """Load a directory written by :meth:`LabTokenizer.save`.
+
+    Raises :class:`TokenizerError` saying what is wrong for a missing, damaged or
+    foreign directory.
+    """
+    d = Path(path)
+    if not d.is_dir():
+        raise TokenizerError(f"{d}: no such tokenizer directory")
+    lab = d / "lab.json"
+    if not lab.is_file():
+        if (d / "tokenizer.json").is_file():
+            raise TokenizerError(f"{d}: a tokenizer without lab.json, not made by tokenizer-lab; "
+                                 "load it with transformers.AutoTokenizer instead")
+        raise TokenizerError(f"{d}: not a tokenizer directory; expected lab.json and "
+                             "tokenizer.json (made by 'tokenizer-lab train')")
+    try:
+        meta = json.loads(lab.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise TokenizerError(f"{lab}: damaged, not valid JSON ({exc})") from None
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+        raise TokenizerError(f"{lab}: not a tokenizer-lab file (expected \"format\": \"{FORMAT}\")")
+    if meta.get("format_version", 0) > FORMAT_VERSION:
+        raise TokenizerError(f"{lab}: format version {meta.get('format_version')} is newer than "
+                             f"this tool reads ({FORMAT_VERSION}); upgrade aptamer-tokenizer-lab")
+    try:
+        spec = TokenizerSpec.from_dict(meta["spec"])
+        Primers.from_dict(meta["primers"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TokenizerError(f"{lab}: damaged spec or primers ({exc})") from None
+    tj = d / "tokenizer.json"
+    if not tj.is_file():
+        raise TokenizerError(f"{d}: tokenizer.json is missing")
+    expected = meta.get("files", {}).get("tokenizer.json")
+    if expected and _sha256_file(tj) != expected:
+        raise TokenizerError(f"{tj}: sha256 differs from the one in lab.json; the file was "
+                             "changed or damaged after training")
+    try:
+        backend = Tokenizer.from_file(str(tj))
+    except Exception as exc:  # tokenizers raises plain Exception on bad JSON
+        raise TokenizerError(f"{tj}: damaged, cannot be read ({str(exc).splitlines()[0]})") from None
+    vocab = backend.get_vocab(with_added_tokens=True)
+    for i, t in enumerate(SPECIAL_TOKENS):
+        if vocab.get(t) != i:
+            raise TokenizerError(f"{tj}: special token {t} has id {vocab.get(t)}, expected {i}")
+    if meta.get("vocab_size") not in (None, len(vocab)):
+        raise TokenizerError(f"{tj}: {len(vocab)} tokens but lab.json says {meta['vocab_size']}")
+    return LabTokenizer(wrap_hf(backend), spec, meta, _read_frequencies(d / "vocab.txt"))
+
+
+__all__ = ["LabTokenizer", "load_tokenizer", "FORMAT", "FORMAT_VERSION"]

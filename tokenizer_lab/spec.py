@@ -1,0 +1,116 @@
+"""What to train: :class:`TokenizerSpec`, a frozen, validated, JSON-able config.
+
+The spec is saved in ``lab.json`` next to the tokenizer, so an artifact says how it
+was made.
+
+>>> spec = TokenizerSpec(algorithm="kmer", k=3, stride=3, alphabet="dna")
+>>> spec.letters
+'ACGT'
+>>> TokenizerSpec.from_dict(spec.to_dict()) == spec
+True
+>>> TokenizerSpec(algorithm="kmer", k=9)
+Traceback (most recent call last):
+...
+ValueError: k must be between 1 and 8, got 9 (4**k k-mers are enumerated)
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+from corpora.alphabet import AMBIGUOUS
+
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")  # ids 0..4, always
+PRIMER_TOKENS = ("[P5]", "[P3]")
+PRIMER_MODES = ("auto", "keep", "strip", "token")
+ALPHABETS = ("rna", "dna")
+IUPAC = ("reject", "keep")
+K_RANGE = (1, 8)
+LEARNED = ("bpe", "wordpiece", "unigram")
+
+
+@dataclass(frozen=True)
+class TokenizerSpec:
+    """Settings of one tokenizer; every field is recorded in ``lab.json``."""
+
+    algorithm: str = field(default="bpe", metadata={"help": "a registered algorithm name"})
+    vocab_size: int = field(default=512, metadata={
+        "help": "target vocabulary size, specials included (learned algorithms only; "
+                "char and kmer vocabularies are enumerated)"})
+    alphabet: str = field(default="rna", metadata={
+        "help": "letters the vocabulary is written in; T and U are read as one letter"})
+    iupac: str = field(default="reject", metadata={
+        "help": "'keep' adds the IUPAC ambiguity letters (N, R, Y...) as tokens"})
+    k: int = field(default=3, metadata={"help": "k-mer length (kmer only)"})
+    stride: int = field(default=1, metadata={
+        "help": "1 = overlapping k-mers (DNABERT); k = non-overlapping blocks (Nucleotide "
+                "Transformer), the tail shorter than k emitted as single nucleotides"})
+    min_frequency: int = field(default=2, metadata={
+        "help": "bpe/wordpiece: a pair must occur this often to be merged"})
+    max_token_length: int | None = field(default=None, metadata={
+        "help": "longest learned token in nucleotides (None: bpe/wordpiece unlimited, "
+                "unigram 16)"})
+    seed: int = field(default=0, metadata={"help": "seed of every random choice in training"})
+    primers: str = field(default="auto", metadata={
+        "help": "auto: detect constant flanks and map them to [P5]/[P3] if found; keep: "
+                "treat them as sequence; strip: remove them; token: map each to one token"})
+    primer5: str | None = field(default=None, metadata={"help": "5' primer (else detected)"})
+    primer3: str | None = field(default=None, metadata={"help": "3' primer (else detected)"})
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.algorithm, str) or not self.algorithm:
+            raise ValueError(f"algorithm must be a name such as 'bpe', got {self.algorithm!r}")
+        if self.alphabet not in ALPHABETS:
+            raise ValueError(f"alphabet must be one of {ALPHABETS}, got {self.alphabet!r}")
+        if self.iupac not in IUPAC:
+            raise ValueError(f"iupac must be one of {IUPAC}, got {self.iupac!r}")
+        if self.primers not in PRIMER_MODES:
+            raise ValueError(f"primers must be one of {PRIMER_MODES}, got {self.primers!r}")
+        if not K_RANGE[0] <= self.k <= K_RANGE[1]:
+            raise ValueError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, got {self.k} "
+                             "(4**k k-mers are enumerated)")
+        if self.stride not in (1, self.k):
+            raise ValueError(f"stride must be 1 (overlapping) or k={self.k} (non-overlapping), "
+                             f"got {self.stride}")
+        if self.min_frequency < 0:
+            raise ValueError(f"min_frequency must be >= 0, got {self.min_frequency}")
+        if self.max_token_length is not None and self.max_token_length < 1:
+            raise ValueError(f"max_token_length must be >= 1 or None, got {self.max_token_length}")
+        if not isinstance(self.vocab_size, int) or self.vocab_size < 1:
+            raise ValueError(f"vocab_size must be a positive integer, got {self.vocab_size!r}")
+        for name in ("primer5", "primer3"):
+            value = getattr(self, name)
+            if value is not None and (not value or set(value.upper()) - set("ACGTU")):
+                raise ValueError(f"{name} must be a nucleotide string (ACGT/U), got {value!r}")
+        if self.algorithm in LEARNED and self.vocab_size < self.min_vocab_size:
+            raise ValueError(
+                f"vocab_size {self.vocab_size} is smaller than the alphabet plus special tokens "
+                f"({self.min_vocab_size} for {self.algorithm} with {self.alphabet}"
+                f"{' + IUPAC' if self.iupac == 'keep' else ''}); use at least {self.min_vocab_size}")
+
+    @property
+    def letters(self) -> str:
+        """The vocabulary's letters: ACGU or ACGT, plus IUPAC ambiguity letters with iupac=keep."""
+        base = "ACGU" if self.alphabet == "rna" else "ACGT"
+        return base + ("".join(sorted(AMBIGUOUS)) if self.iupac == "keep" else "")
+
+    @property
+    def min_vocab_size(self) -> int:
+        """Specials + primer tokens + letters (wordpiece also needs each ##letter)."""
+        n = len(SPECIAL_TOKENS) + len(PRIMER_TOKENS) + len(self.letters)
+        return n + len(self.letters) if self.algorithm == "wordpiece" else n
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TokenizerSpec":
+        """Build from ``lab.json``'s ``spec``; unknown keys are an error (a foreign file)."""
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"unknown spec fields {sorted(unknown)}; expected some of {sorted(names)}")
+        return cls(**data)
+
+
+__all__ = ["TokenizerSpec", "SPECIAL_TOKENS", "PRIMER_TOKENS", "PRIMER_MODES", "LEARNED"]
