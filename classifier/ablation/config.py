@@ -26,6 +26,8 @@ from typing import Any
 from corpora.errors import LabError
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
+#: Settings that do not change any single run's result (excluded from the fingerprint).
+GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror")
 
 
 class AblationError(LabError):
@@ -63,6 +65,8 @@ class TokenizerChoice:
     def parse(cls, item: str | dict) -> "TokenizerChoice":
         if isinstance(item, dict):
             item = dict(item)
+            item.pop("label", None)  # the form to_dict() writes
+            item.update(item.pop("options", None) or {})
             algo = item.pop("algorithm", None)
             if not algo:
                 raise ValueError(f"tokenizer table {item} needs an 'algorithm' key")
@@ -172,7 +176,7 @@ class AblationConfig:
         toks = raw.get("tokenizers", ())
         if isinstance(toks, str):
             toks = [t for t in toks.split(",") if t.strip()]
-        raw["tokenizers"] = tuple(TokenizerChoice.parse(_plain(t)) for t in toks)
+        raw["tokenizers"] = tuple(TokenizerChoice.parse(t) for t in toks)
         seeds = raw.get("seeds", (0, 1, 2))
         if isinstance(seeds, str):
             seeds = [s for s in seeds.split(",") if s.strip()]
@@ -181,9 +185,13 @@ class AblationConfig:
         return cls(**raw)
 
     def fingerprint(self) -> str:
-        """Hash of what changes results (not jobs or the name): a restart must match it."""
+        """Hash of the settings every run shares (data, model, training).
+
+        A restart must match it; the grid itself (tokenizers, seeds) may grow or
+        shrink, since each run folder is named by its tokenizer and seed.
+        """
         d = self.to_dict()
-        for volatile in ("jobs", "name", "mirror"):
+        for volatile in GRID_KEYS:
             d.pop(volatile, None)
         blob = json.dumps(d, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
@@ -225,14 +233,6 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> AblationCon
     except (ValueError, TypeError) as exc:
         where = f"{path}: " if path is not None else ""
         raise AblationError(f"{where}{exc}") from None
-
-
-def _plain(item):
-    """A tokenizer entry as written by :meth:`TokenizerChoice.to_dict` back to parse form."""
-    if not isinstance(item, dict):
-        return item
-    item = {k: v for k, v in item.items() if k != "label"}
-    return item | dict(item.pop("options", None) or {})
 
 
 def _int_or_none(v, name):

@@ -34,7 +34,7 @@ from corpora.progress import progress
 from corpora.tasks import TaskData
 
 from . import data as ablation_data
-from .config import AblationConfig, AblationError, TokenizerChoice
+from .config import GRID_KEYS, AblationConfig, AblationError, TokenizerChoice
 from .results import build_results, write_results
 from .train import run_baseline, run_model
 
@@ -199,7 +199,7 @@ def _check_fingerprint(cfg: AblationConfig, out_dir: Path) -> None:
         if theirs.get("fingerprint") != mine["fingerprint"]:
             old = theirs.get("config") or {}
             diff = sorted(k for k in set(old) | set(mine["config"])
-                          if k not in ("tokenizers", "seeds", "jobs", "name", "mirror")
+                          if k not in GRID_KEYS
                           and old.get(k) != mine["config"].get(k))
             raise AblationError(
                 f"{out_dir} holds an ablation with different settings ({', '.join(diff) or 'unknown'}); "
