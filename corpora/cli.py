@@ -62,6 +62,63 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     ctx.obj = {"debug": debug, "quiet": quiet}
 
 
+@cli.command("simulate")
+@click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False),
+              help="Library file to write (atomically).")
+@click.option("--rounds", default=3, show_default=True, type=click.IntRange(0, 50),
+              help="Selection rounds; reads come from round 0 and after each round.")
+@click.option("--reads", default=8000, show_default=True, type=click.IntRange(1),
+              help="Total reads, split evenly over the rounds+1 pools.")
+@click.option("--seed", default=0, show_default=True, type=click.IntRange(0), help="Random seed.")
+@click.option("--random-length", default=40, show_default=True, type=click.IntRange(1),
+              help="Length of the random region between the primers.")
+@click.option("--alphabet", default="dna", show_default=True, type=click.Choice(["dna", "rna"]))
+@click.option("--label", "label_by", default="binder", show_default=True,
+              type=click.Choice(["binder", "round"]), help="Label: binder/nonbinder or round0..N.")
+@click.option("--enrichment", default=3.0, show_default=True, type=click.FloatRange(1),
+              help="Fold growth of binder odds per round.")
+@click.option("--mutation-rate", default=0.01, show_default=True, type=click.FloatRange(0, 1),
+              help="PCR point mutations per nt of the random region per round.")
+@click.option("--binder-fraction", default=0.1, show_default=True,
+              type=click.FloatRange(0, 1, max_open=True), help="Share of binders in round 0.")
+@click.option("--decoy-rate", default=0.5, show_default=True, type=click.FloatRange(0, 1),
+              help="Share of non-binders carrying a partial motif.")
+@click.option("--format", "fmt", default="fasta", show_default=True,
+              type=click.Choice(["fasta", "tsv"]), help="FASTA (truth in headers) or TSV.")
+@click.option("--annotations", type=click.Path(dir_okay=False), default=None,
+              help="Also write the ground truth as a TSV here.")
+def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, enrichment,
+                 mutation_rate, binder_fraction, decoy_rate, fmt, annotations) -> None:
+    """Simulate a SELEX library with planted motifs and ground truth per read."""
+    import time
+
+    from .simulate import SelexConfig, simulate, write_library
+
+    pools = rounds + 1
+    if reads % pools:
+        raise click.BadParameter(
+            f"{reads} reads do not split evenly over {pools} pools (rounds 0..{rounds}); "
+            f"use a multiple of {pools}, such as {reads - reads % pools or pools}",
+            param_hint="--reads")
+    t0 = time.perf_counter()
+    try:
+        config = SelexConfig(seed=seed, rounds=rounds, reads_per_round=reads // pools,
+                             random_length=random_length, alphabet=alphabet, label_by=label_by,
+                             enrichment=enrichment, mutation_rate=mutation_rate,
+                             binder_fraction=binder_fraction, decoy_rate=decoy_rate)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    records = simulate(config)
+    write_library(records, out, fmt)
+    if annotations:
+        write_library(records, annotations, "tsv")
+    shares = " ".join(f"r{r}={sum(x.meta['binder'] for x in records if x.meta['round'] == r)}"
+                      for r in range(pools))
+    logging.getLogger("corpora.simulate").info(
+        "wrote %d reads of %d nt (%d pools x %d; binders %s) to %s in %.1f s", len(records),
+        config.read_length, pools, config.reads_per_round, shares, out, time.perf_counter() - t0)
+
+
 # --- tasks, fetch, describe -------------------------------------------------------------
 
 def _column(value: str | None):

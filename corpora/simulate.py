@@ -8,9 +8,9 @@ mutations. Every read keeps its ground truth in ``Record.meta``:
 ``{"round", "binder", "motifs": [{"name", "kind", "start", "end"}], "decoys",
 "mutations", "primer5", "primer3"}`` (positions 0-based, half-open, in the read).
 
->>> recs = default_library(seed=0)
->>> len(recs), recs[0].seq == default_library(seed=0)[0].seq
-(8000, True)
+>>> recs = simulate(SelexConfig(seed=0, rounds=3, reads_per_round=100))
+>>> len(recs), recs[0].seq == simulate(SelexConfig(seed=0, rounds=3, reads_per_round=100))[0].seq
+(400, True)
 >>> name, kind, start, end = motif_spans(next(r for r in recs if r.meta["binder"]))[0]
 >>> kind in ("hairpin", "linear"), 19 <= start < end <= 59
 (True, True)

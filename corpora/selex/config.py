@@ -62,8 +62,9 @@ class SelexConfig:
     stem_swap: float = _help("Chance that a hairpin stem pair is swapped for the other pair of "
                              "the same strength (G-C <-> C-G, A-T <-> T-A) in a family.",
                              default=0.15)
-    pool_size: int = _help("Binder molecules kept between rounds; reads are drawn from this "
-                           "pool, so late rounds hold PCR copies of the winners.", default=10000)
+    pool_size: int | None = _help("Binder molecules kept between rounds (None: 5 x "
+                                  "reads_per_round); reads are drawn from this pool, so late "
+                                  "rounds hold PCR copies of the winners.", default=None)
     label_by: str = _help("Label of each read: 'binder' (binder/nonbinder) or 'round' "
                           "(round0, round1, ...).", default="binder")
 
@@ -75,7 +76,8 @@ class SelexConfig:
         need(isinstance(self.seed, int) and self.seed >= 0, f"seed must be an integer >= 0, got {self.seed!r}")
         need(0 <= self.rounds <= 50, f"rounds must be in 0..50, got {self.rounds}")
         need(self.reads_per_round >= 1, f"reads_per_round must be >= 1, got {self.reads_per_round}")
-        need(self.pool_size >= 1, f"pool_size must be >= 1, got {self.pool_size}")
+        need(self.pool_size is None or self.pool_size >= 1,
+             f"pool_size must be >= 1 or None (5 x reads_per_round), got {self.pool_size}")
         need(self.alphabet in ("dna", "rna"), f"alphabet must be 'dna' or 'rna', got {self.alphabet!r}")
         need(self.label_by in LABEL_BY, f"label_by must be one of {LABEL_BY}, got {self.label_by!r}")
         for name in ("primer5", "primer3"):
@@ -102,6 +104,11 @@ class SelexConfig:
     @property
     def n_reads(self) -> int:
         return self.reads_per_round * (self.rounds + 1)
+
+    @property
+    def pool(self) -> int:
+        """The binder pool size in effect."""
+        return self.pool_size or 5 * self.reads_per_round
 
     @property
     def read_length(self) -> int:

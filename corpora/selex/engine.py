@@ -31,7 +31,7 @@ from ..records import Record
 from .config import SelexConfig
 from .motifs import IUPAC, Motif, decoy, variant
 
-_BASES = np.array(list("ACGT"))
+_BASES = np.frombuffer(b"ACGT", dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -43,21 +43,23 @@ class _Molecule:
 
 
 def _random(rng: np.random.Generator, n: int) -> str:
-    return "".join(_BASES[rng.integers(0, 4, size=n)])
+    return _BASES[rng.integers(0, 4, size=n)].tobytes().decode("ascii")
 
 
 def _place(rng: np.random.Generator, length: int, parts: list[str]) -> list[int]:
     """Non-overlapping start positions for ``parts`` in a region (``-1``: no room)."""
-    taken: list[tuple[int, int]] = []
+    free = np.ones(length, dtype=bool)
     starts = []
     for part in parts:
-        ok = [s for s in range(length - len(part) + 1)
-              if all(s + len(part) <= a or s >= b for a, b in taken)]
-        if not ok:
+        n = len(part)
+        # s is a valid start if free[s:s+n] is all True: a sliding-window sum over free
+        run = np.convolve(free, np.ones(n, dtype=int), mode="valid") if n <= length else np.array([])
+        ok = np.flatnonzero(run == n)
+        if ok.size == 0:
             starts.append(-1)
             continue
-        s = ok[rng.integers(len(ok))]
-        taken.append((s, s + len(part)))
+        s = int(ok[rng.integers(ok.size)])
+        free[s:s + n] = False
         starts.append(s)
     return starts
 
@@ -105,8 +107,8 @@ class _Simulator:
         spans = tuple((m.name, m.kind, s, s + len(p)) for m, p, s in zip(source, parts, starts))
         return region, spans
 
-    def mutate(self, mol: _Molecule) -> _Molecule:
-        k = self.rng.binomial(self.c.random_length, self.c.mutation_rate)
+    def mutate(self, mol: _Molecule, k: int) -> _Molecule:
+        """``mol`` with ``k`` point mutations at distinct random places."""
         if k == 0:
             return mol
         region = list(mol.region)
@@ -120,8 +122,9 @@ class _Simulator:
     def select(self, pool: list[_Molecule]) -> list[_Molecule]:
         aff = {m.name: m.affinity for m in self.motifs}
         w = np.array([max(aff[s[0]] for s in mol.spans) * 0.5 ** mol.motif_hits for mol in pool])
-        idx = self.rng.choice(len(pool), size=self.c.pool_size, p=w / w.sum())
-        return [self.mutate(pool[i]) for i in idx]
+        idx = self.rng.choice(len(pool), size=self.c.pool, p=w / w.sum())
+        ks = self.rng.binomial(self.c.random_length, self.c.mutation_rate, size=len(idx))
+        return [self.mutate(pool[i], int(k)) for i, k in zip(idx, ks)]
 
 
 def simulate(config: SelexConfig | None = None) -> list[Record]:
@@ -139,7 +142,7 @@ def simulate(config: SelexConfig | None = None) -> list[Record]:
     sim = _Simulator(c)
     p5, p3 = c.primer5.upper().replace("U", "T"), c.primer3.upper().replace("U", "T")
     off = len(p5)
-    pool = [sim.binder() for _ in range(c.pool_size)] if c.binder_fraction > 0 else []
+    pool = [sim.binder() for _ in range(c.pool)] if c.binder_fraction > 0 else []
     records: list[Record] = []
     for rnd in range(c.rounds + 1):
         if rnd > 0 and pool:

@@ -13,12 +13,15 @@ planted motifs as ``(name, kind, start, end)``, 0-based and half-open in the rea
 
 from __future__ import annotations
 
+import csv
 import logging
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..atomic import atomic_write
+from ..errors import FileFormatError, LabError
+from ..readers import read_records
 from ..records import Record
 
 log = logging.getLogger(__name__)
@@ -78,8 +81,8 @@ def ground_truth(record: Record | dict[str, Any]) -> dict[str, Any]:
     meta = record.meta if isinstance(record, Record) else record
     missing = [k for k in ("round", "binder", "motifs") if k not in meta]
     if missing:
-        raise KeyError(f"no SELEX ground truth in meta (missing {missing}); read a library "
-                       "written by corpora simulate")
+        raise LabError(f"no SELEX ground truth in meta (missing {', '.join(missing)}); "
+                       "expected a read from corpora simulate")
 
     def spans(v):
         return parse_spans(v) if isinstance(v, str) else [dict(s) for s in v]
@@ -152,15 +155,24 @@ def read_library(path: str | Path) -> list[Record]:
     with path.open("rb") as fh:
         fasta = fh.read(1) == b">"
     if fasta:
-        from ..readers import read_records
-        return [r.with_(meta=ground_truth(r), source=None, line=None)
-                for r in read_records(path, label_from="header")]
-    import csv
+        out = []
+        for r in read_records(path, label_from="header"):
+            try:
+                out.append(r.with_(meta=ground_truth(r), source=None, line=None))
+            except (LabError, ValueError) as exc:
+                raise FileFormatError(f"bad simulator header: {exc}", path=path, line=r.line,
+                                      record=r.id) from None
+        return out
     with path.open(newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh, delimiter="\t"))
     if not rows or set(TSV_COLUMNS) - set(rows[0]):
-        from ..errors import FileFormatError
         raise FileFormatError(f"not a simulated library; expected FASTA or a TSV with columns "
                               f"{', '.join(TSV_COLUMNS)}", path=path, line=1)
-    return [Record(row["id"], row["sequence"], row["label"] or None, None, None, None,
-                   ground_truth(row)) for row in rows]
+    out = []
+    for i, row in enumerate(rows, 2):
+        try:
+            out.append(Record(row["id"], row["sequence"], row["label"] or None, None, None, None,
+                              ground_truth(row)))
+        except (LabError, ValueError) as exc:
+            raise FileFormatError(f"bad ground truth: {exc}", path=path, line=i) from None
+    return out

@@ -117,7 +117,8 @@ def variant(motif: Motif, rng: np.random.Generator, stem_swap: float) -> str:
     loop = "".join(IUPAC[p][rng.integers(len(IUPAC[p]))] for p in motif.pattern)
     if motif.kind == "linear":
         return loop
-    arm = "".join(_SWAP[c] if rng.random() < stem_swap else c for c in motif.stem)
+    swap = rng.random(len(motif.stem)) < stem_swap
+    arm = "".join(_SWAP[c] if w else c for c, w in zip(motif.stem, swap))
     return arm + loop + revcomp(arm)
 
 
