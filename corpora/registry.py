@@ -247,7 +247,8 @@ def fetch(name: str, cache_dir: str | Path | None = None, mirror: str | Path | N
                 with urllib.request.urlopen(url, timeout=60) as stream:
                     _copy_checked(stream, dest, f, url)
             except (urllib.error.URLError, OSError) as exc:
-                reason = getattr(exc, "reason", exc)
+                reason = (f"HTTP {exc.code} {exc.reason}" if isinstance(exc, urllib.error.HTTPError)
+                          else getattr(exc, "reason", exc))
                 raise DatasetError(f"{url}: download failed ({reason}); use --mirror DIR or "
                                    "set CORPORA_MIRROR to read a local copy") from None
         _verified(dest, f)
