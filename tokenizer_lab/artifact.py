@@ -14,7 +14,8 @@ token when the training corpus is tokenized).
 >>> tok.tokenize("ACGUA"), tok.token_spans("ACGUA")
 (['AC', 'GU', 'A'], [(0, 2), (2, 4), (4, 5)])
 >>> d = pathlib.Path(tempfile.mkdtemp()) / "tok"
->>> tok.save(d)
+>>> tok.save(d).name
+'tok'
 >>> load_tokenizer(d).decode(tok.encode("ACGUA"))
 'ACGUA'
 """
@@ -132,11 +133,15 @@ class LabTokenizer:
 
     def token_spans(self, seq: str) -> list[tuple[int, int]]:
         """[start, end) of each token in the normalised sequence (overlapping k-mers overlap)."""
-        _, text, cmap = self._prepared(seq)
-        offsets = self._backend.encode(text, add_special_tokens=False).offsets
-        if cmap is None:
-            return [tuple(o) for o in offsets]
-        return [(cmap[a][0], cmap[b - 1][1]) for a, b in offsets]
+        norm, text, cmap = self._prepared(seq)
+        enc = self._backend.encode(text, add_special_tokens=False)
+        if cmap is not None:
+            return [(cmap[a][0], cmap[b - 1][1]) for a, b in enc.offsets]
+        # a primer replaced by [P5]/[P3] in the normaliser gets the offsets of its last
+        # letter from HF; the token stands for the whole primer
+        start, end = self.primers.body(norm)
+        fix = {"[P5]": (0, start), "[P3]": (end, len(norm))}
+        return [fix.get(t, tuple(o)) for t, o in zip(enc.tokens, enc.offsets)]
 
     def decode(self, ids: Sequence[int], skip_special_tokens: bool = True) -> str:
         """Ids -> the sequence they spell (primer tokens spelled out)."""

@@ -8,7 +8,7 @@ format; each file's own sha256 is recorded too.
 >>> from tokenizer_lab.spec import TokenizerSpec
 >>> c = load_corpus(["acgt", "GGU"], TokenizerSpec(alphabet="rna"))
 >>> c.seqs, c.info["reads"], c.info["sha256"][:12]
-(['ACGU', 'GGU'], 2, '3c3d5a8b0b9e')
+(['ACGU', 'GGU'], 2, '4f744306f038')
 """
 
 from __future__ import annotations

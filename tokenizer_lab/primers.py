@@ -89,9 +89,10 @@ def _flank(seqs: Sequence[str], share: float, min_length: int, reverse: bool) ->
     """The longest prefix (suffix if reverse) shared by >= share of all reads."""
     need = share * len(seqs)
     reads = [s[::-1] for s in seqs] if reverse else list(seqs)
-    top, count = Counter(s[:min_length] for s in reads if len(s) >= min_length).most_common(1)[0]
-    if count < need:
+    common = Counter(s[:min_length] for s in reads if len(s) >= min_length).most_common(1)
+    if not common or common[0][1] < need:
         return None
+    top = common[0][0]
     flank = top
     while True:
         nxt = Counter(s[len(flank)] for s in reads

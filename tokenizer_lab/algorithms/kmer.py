@@ -42,7 +42,9 @@ def kmer_runs(seq: str, k: int, base: str = "ACGTU") -> list[tuple[str, int]]:
     """Overlapping k-mers of each canonical run, single letters elsewhere, with starts.
 
     >>> kmer_runs("AANGC", 2)
-    [('AA', 0), ('N', 2), ('G', 3), ('C', 4)]
+    [('AA', 0), ('N', 2), ('GC', 3)]
+    >>> kmer_runs("AANG", 2)
+    [('AA', 0), ('N', 2), ('G', 3)]
     """
     out: list[tuple[str, int]] = []
     i, n = 0, len(seq)
