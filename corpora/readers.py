@@ -52,6 +52,9 @@ class ReadOptions:
     label_from: str = "auto"
     label_value: str | None = None  # label_from="file": the label of every record
     on_invalid: str = "reject"  # "drop": skip records with other bad letters (counted)
+    # False: skip the duplicate-id check, whose set of ids grows with every record;
+    # counting or deduplicating a huge FASTQ then holds only what the caller keeps.
+    check_ids: bool = True
 
     def __post_init__(self) -> None:
         if self.format is not None and self.format not in FORMATS:
@@ -125,13 +128,14 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
             report.dropped_ambiguous += 1
             continue
         rid = rec.id
-        if rid in seen_ids:
-            report.duplicate_ids += 1
-            k = 2
-            while f"{rid}#{k}" in seen_ids:
-                k += 1
-            rid = f"{rid}#{k}"
-        seen_ids.add(rid)
+        if opts.check_ids:
+            if rid in seen_ids:
+                report.duplicate_ids += 1
+                k = 2
+                while f"{rid}#{k}" in seen_ids:
+                    k += 1
+                rid = f"{rid}#{k}"
+            seen_ids.add(rid)
         label = rec.label
         if opts.label_from == "file":
             label = opts.label_value if opts.label_value is not None else path.name.split(".")[0]

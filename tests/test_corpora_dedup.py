@@ -119,3 +119,34 @@ def test_thin_keeps_first_and_respects_threshold():
     assert (rep.kept, rep.dropped, rep.label_conflicts) == (2, 3, 1)
     assert [r.id for r in thin(recs, 1.0)] == ["a", "b", "c", "d"]
     assert [r.id for r in thin(recs, 0.95, metric="hamming")] == ["a", "c", "d"]
+
+
+def test_streaming_dedup_memory_does_not_grow_with_duplicate_reads(tmp_path):
+    """With check_ids=False, counting holds nothing per record; dedup holds the unique reads."""
+    import gzip
+    import tracemalloc
+
+    from corpora import read_records
+
+    path = tmp_path / "reads.fastq.gz"
+    with gzip.open(path, "wt") as fh:
+        for i in range(6000):
+            seq = "ACGT"[i % 4] * 10 + "ACGTACGTAC"[: i % 7]  # only 28 distinct reads
+            fh.write(f"@read{i}\n{seq}\n+\n{'I' * len(seq)}\n")
+
+    def peak(fn):
+        tracemalloc.start()
+        try:
+            value = fn()
+            return value, tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    n, with_ids = peak(lambda: sum(1 for _ in read_records(path, alphabet="dna")))
+    m, without = peak(lambda: sum(1 for _ in read_records(path, alphabet="dna", check_ids=False)))
+    rep = DedupReport()
+    u, dedup = peak(lambda: sum(1 for _ in dedup_exact(read_records(path, check_ids=False), rep)))
+    assert (n, m, u, rep.dropped) == (6000, 6000, 28, 5972)
+    # the id set costs tens of bytes per read; without it, dedup adds only its 28 reads
+    assert with_ids - without > 40 * n, (with_ids, without)
+    assert dedup - without < 10 * n, (dedup, without)
