@@ -9,6 +9,15 @@ import pytest
 
 os.environ.setdefault("LAB_NO_PROGRESS", "1")
 
+# folds made by tests go to a throw-away cache, never to ~/.cache (tokenizer_lab.structure)
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+if "LAB_FOLD_CACHE" not in os.environ:
+    os.environ["LAB_FOLD_CACHE"] = tempfile.mkdtemp(prefix="lab-fold-cache-")
+    atexit.register(shutil.rmtree, os.environ["LAB_FOLD_CACHE"], True)
+
 _DEFAULT_MIRROR = Path(__file__).resolve().parents[1].parent / "shared" / "datasets"
 
 

@@ -15,3 +15,6 @@ from tokenizer_lab.structure.parallel import fold_many
 __all__ = ["ELEMENT_LETTERS", "ELEMENT_NAMES", "FoldCache", "FoldParams", "FoldResult", "annotate",
            "boundaries", "default_cache_dir", "fold", "fold_many", "hairpin_loops", "pair_table",
            "segments"]
+
+# the structure-aware algorithms register themselves with tokenizer_lab.algorithms
+from tokenizer_lab.structure import algorithms as _algorithms  # noqa: E402,F401

@@ -86,6 +86,9 @@ class FoldCache:
             conn.executemany("INSERT OR REPLACE INTO folds VALUES (?, ?, ?, ?)",
                              [(key, s, st, m) for s, st, m in items])
 
+    def __bool__(self) -> bool:
+        return True  # an empty cache is still a cache (``cache or default`` must keep it)
+
     def __len__(self) -> int:
         return self._connect().execute("SELECT COUNT(*) FROM folds").fetchone()[0]
 

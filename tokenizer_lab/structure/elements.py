@@ -147,21 +147,27 @@ def annotate(structure: str) -> str:
     return "".join(letter for letter, _ in element_instances(structure))
 
 
-def segments(structure: str) -> list[tuple[int, int, str]]:
+def segments(structure: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
     """Maximal runs of one element instance: [(start, end, letter)], end exclusive.
+
+    ``start``/``end`` clip to a region (positions stay those of the whole string): the
+    elements come from the whole fold, e.g. a read folded with its primers.
 
     >>> segments("((...))((...))")
     [(0, 2, 'S'), (2, 5, 'H'), (5, 7, 'S'), (7, 9, 'S'), (9, 12, 'H'), (12, 14, 'S')]
+    >>> segments("((...))((...))", 3, 8)
+    [(3, 5, 'H'), (5, 7, 'S'), (7, 8, 'S')]
     >>> segments("")
     []
     """
     inst = element_instances(structure)
+    end = len(inst) if end is None else min(end, len(inst))
     out = []
-    start = 0
-    for p in range(1, len(inst) + 1):
-        if p == len(inst) or inst[p] != inst[start]:
-            out.append((start, p, inst[start][0]))
-            start = p
+    s = start
+    for p in range(start + 1, end + 1):
+        if p == end or inst[p] != inst[s]:
+            out.append((s, p, inst[s][0]))
+            s = p
     return out
 
 

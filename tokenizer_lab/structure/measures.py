@@ -52,10 +52,15 @@ class StructureScores:
         self.hairpins = self.exact1 = self.exact2 = self.inside1 = 0
         self.sequences = 0
 
-    def add(self, spans: Sequence[tuple[int, int]], structure: str) -> None:
+    def add(self, spans: Sequence[tuple[int, int]], structure: str,
+            region: tuple[int, int] | None = None) -> None:
+        """Score one sequence; ``region`` = [start, end) limits the scoring to, e.g., the
+        random region (tokens, boundaries and hairpins outside it are not counted)."""
         n = len(structure)
-        ref = boundaries(structure)
-        pred = cut_points(spans, n)
+        lo, hi = region if region is not None else (0, n)
+        ref = {b for b in boundaries(structure) if lo < b < hi}
+        spans = [(s, e) for s, e in spans if s >= lo and e <= hi]
+        pred = {p for p in cut_points(spans, n) if lo < p < hi}
         self.tp += len(pred & ref)
         self.n_pred += len(pred)
         self.n_ref += len(ref)
@@ -64,6 +69,8 @@ class StructureScores:
             self.tokens += 1
             self.crossing += any(s < b < e for b in ref)
         for hs, he in hairpin_loops(structure):
+            if hs < lo or he > hi:
+                continue
             self.hairpins += 1
             inside = [(s, e) for s, e in spans if s >= hs and e <= he]
             touching = [(s, e) for s, e in spans if s < he and e > hs]
@@ -89,13 +96,31 @@ class StructureScores:
         }
 
 
-def structure_scores(items: Iterable[tuple[Sequence[tuple[int, int]], str]]) -> dict:
-    """Pooled scores over (token spans, dot-bracket) pairs; see the module doc.
+def structure_scores(items: Iterable[tuple]) -> dict:
+    """Pooled scores over (token spans, dot-bracket[, region]) tuples; see the module doc.
 
     >>> structure_scores([([(0, 2), (2, 5), (5, 7)], "((...))")])["boundary_f1"]
     1.0
+    >>> structure_scores([([(0, 3), (3, 4), (4, 7)], "((...))", (3, 7))])["boundary_recall"]
+    0.0
     """
     acc = StructureScores()
-    for spans, structure in items:
-        acc.add(spans, structure)
+    for item in items:
+        acc.add(*item)
+    return acc.result()
+
+
+def tokenizer_structure_scores(tokenizer, seqs: Sequence[str], workers: int | None = None) -> dict:
+    """Fold ``seqs`` (cached, parallel) and score ``tokenizer`` (any LabTokenizer) on them.
+
+    Scored over the random region (the part left after the tokenizer's primer handling),
+    so the [P5]/[P3] tokens and the primers' own structure do not count.
+    """
+    from tokenizer_lab.structure.algorithms import structures
+
+    norm = [tokenizer.normalize(s) for s in seqs]
+    sts = structures(norm, tokenizer.spec, workers)
+    acc = StructureScores()
+    for seq, st in zip(norm, sts):
+        acc.add(tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
     return acc.result()

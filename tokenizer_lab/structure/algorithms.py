@@ -1,0 +1,283 @@
+"""Structure-aware tokenizers: struct-bpe, struct-unigram, struct-wordpiece, struct-alphabet.
+
+Every read is folded whole (primers included, as the molecule is; ViennaRNA MFE with
+the energy set of the spec's alphabet: RNA Turner 2004 or DNA Mathews 2004, 37 C),
+annotated with bpRNA elements, and then:
+
+- ``struct-bpe`` / ``struct-unigram`` / ``struct-wordpiece``: cut at element
+  boundaries; the HF text is the pieces separated by spaces (input form
+  ``segmented``) and a whitespace pre-tokenizer keeps every token inside one element,
+  so a GAAA hairpin loop or a short stem strand can be one token;
+- ``struct-alphabet``: each nucleotide is written as one joint (base, element)
+  character (input form ``joint``, see :mod:`tokenizer_lab.structure.pretokenize`)
+  and BPE learns over that 28-letter alphabet; a token means "these bases in this
+  structural context" and may span elements (a stem base, its loop, the closing base).
+
+Primers are folded with the read; with primer mode token/strip the text covers the
+random region only, with ``[P5] `` / `` [P3]`` in token mode. Folds go through the
+disk cache (:class:`~tokenizer_lab.structure.cache.FoldCache`) and a memo in this
+process; :func:`prefold` folds a batch on all cores before encoding it one by one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Sequence
+
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+from tokenizer_lab.algorithms import register
+from tokenizer_lab.algorithms import unigram as _unigram
+from tokenizer_lab.algorithms import wordpiece as _wordpiece
+from tokenizer_lab.algorithms.base import Algorithm, CharMap
+from tokenizer_lab.errors import TokenizerError
+from tokenizer_lab.primers import Primers
+from tokenizer_lab.spec import PRIMER_TOKENS, SPECIAL_TOKENS, TokenizerSpec
+from tokenizer_lab.structure.cache import FoldCache, default_cache_dir
+from tokenizer_lab.structure.elements import annotate
+from tokenizer_lab.structure.fold import VIENNA_VERSION, FoldParams
+from tokenizer_lab.structure.parallel import fold_many
+from tokenizer_lab.structure.pretokenize import JOINT_ALPHABET, joint_decode, joint_encode, segment_text
+from tokenizer_lab.structure.short_pieces import refit
+
+log = logging.getLogger(__name__)
+_MEMO: OrderedDict[tuple[str, str], str] = OrderedDict()
+_MEMO_SIZE = 200_000
+_CACHES: dict[str, FoldCache] = {}
+
+
+def fold_params(spec: TokenizerSpec) -> FoldParams:
+    """The folding parameters of a structure-aware tokenizer: a function of its spec."""
+    return FoldParams(material=spec.alphabet)
+
+
+def _cache() -> FoldCache | None:
+    d = default_cache_dir()
+    if str(d).lower() in ("off", "none"):
+        return None
+    key = str(d)
+    if key not in _CACHES:
+        _CACHES[key] = FoldCache(d)
+    return _CACHES[key]
+
+
+def structures(seqs: Sequence[str], spec: TokenizerSpec, workers: int | None = None) -> list[str]:
+    """Dot-brackets of normalised reads: memo, then disk cache, then folding on all cores."""
+    params = fold_params(spec)
+    ek = params.energy_key()
+    todo = list(dict.fromkeys(s for s in seqs if (ek, s) not in _MEMO))
+    if todo:
+        for s, r in zip(todo, fold_many(todo, params, cache=_cache() or False, workers=workers)):
+            _MEMO[(ek, s)] = r.structure
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return [_MEMO[(ek, s)] for s in seqs]
+
+
+def prefold(tokenizer, seqs: Iterable[str], workers: int | None = None) -> int:
+    """Fold ``seqs`` for a LabTokenizer in one parallel batch; later encodes are look-ups.
+
+    Returns how many reads were given. Plain tokenizers need no folding: returns 0.
+    """
+    if not isinstance(tokenizer.algorithm, Structured):
+        return 0
+    norm = [tokenizer.normalize(s) for s in seqs]
+    structures(norm, tokenizer.spec, workers)
+    return len(norm)
+
+
+class Structured(Algorithm):
+    """Fold, annotate, then write the text; subclasses say which text and which model."""
+
+    form = "segmented"
+    sep = " "  # between a primer token and the text
+
+    def input_form(self, spec: TokenizerSpec) -> str:
+        return self.form
+
+    def folding(self, spec: TokenizerSpec) -> dict:
+        """What lab.json should record about folding."""
+        p = fold_params(spec)
+        return dict(p.to_dict(), vienna=VIENNA_VERSION,
+                    energy_set={"rna": "RNA Turner 2004", "dna": "DNA Mathews 2004"}[p.material],
+                    elements="bpRNA letters S H B I M X E (tokenizer_lab.structure.elements)")
+
+    def extra_meta(self, spec: TokenizerSpec, primers: Primers) -> dict:
+        return {"folding": self.folding(spec)}
+
+    def input_form_help(self, spec: TokenizerSpec) -> str:
+        f = self.folding(spec)
+        how = (f"reads folded whole (primers included) with ViennaRNA {f['vienna']} MFE, "
+               f"{f['energy_set']}, {f['temperature']} C, dangles={f['dangles']}, "
+               f"noLP={int(f['no_lp'])}; bpRNA elements")
+        if self.form == "segmented":
+            what = ("the random region cut at structure-element boundaries, pieces separated "
+                    "by one space, e.g. 'GGGG AAA CCCC'")
+        else:
+            what = ("one character per nucleotide for (base, element): stem ACGU, hairpin acgu, "
+                    "bulge ⒶⒸⒼⓊ, interior ⓐⓒⓖⓤ, multiloop ＡＣＧＵ, external ａｃｇｕ, "
+                    "dangling end ⒜⒞⒢⒰ (tokenizer_lab.structure.pretokenize.joint_encode)")
+        return (f"{what}; primer tokens [P5]/[P3] at the ends in token mode; {how}. "
+                "LabTokenizer.prepare() makes this text from a raw read")
+
+    def body_text(self, seq: str, structure: str, start: int, end: int) -> tuple[str, list]:
+        text, cmap = segment_text(seq, structure, start, end)
+        return text, cmap
+
+    def training_text(self, seq: str, spec: TokenizerSpec, primers: Primers) -> str:
+        return seq  # the whole read: build() folds it with its primers, then cuts
+
+    def text_for(self, seq: str, structure: str, primers: Primers) -> tuple[str, list]:
+        start, end = primers.body(seq)
+        text, cmap = self.body_text(seq, structure, start, end)
+        if primers.mode == "token":
+            if start > 0:
+                head = PRIMER_TOKENS[0] + (self.sep if text else "")
+                text = head + text
+                cmap = [(0, start)] * len(PRIMER_TOKENS[0]) + [None] * (len(head) - len(PRIMER_TOKENS[0])) + cmap
+            if end < len(seq):
+                tail = (self.sep if text else "") + PRIMER_TOKENS[1]
+                text += tail
+                cmap += [None] * (len(tail) - len(PRIMER_TOKENS[1])) + [(end, len(seq))] * len(PRIMER_TOKENS[1])
+        return text, cmap
+
+    def prepare(self, seq: str, spec: TokenizerSpec, primers: Primers) -> tuple[str, CharMap]:
+        if not seq:
+            return "", []
+        return self.text_for(seq, structures([seq], spec, workers=1)[0], primers)
+
+    def normalizer(self, spec: TokenizerSpec, primers: Primers):
+        return None  # the text is made by prepare(); AutoTokenizer users pass it as is
+
+    def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
+              show_progress: bool) -> Tokenizer:
+        sts = structures(list(texts), spec)
+        pieces = []
+        for seq, st in zip(texts, sts):
+            start, end = primers.body(seq)
+            if end > start:
+                pieces.append(self.body_text(seq, st, start, end)[0])
+        if not pieces:
+            raise TokenizerError("empty corpus: every read is only primer sequence")
+        return self.train(pieces, spec, primers, show_progress)
+
+    def train(self, texts: list[str], spec: TokenizerSpec, primers: Primers,
+              show_progress: bool) -> Tokenizer:
+        raise NotImplementedError
+
+
+@register
+class StructBPE(Structured):
+    """BPE inside structure elements."""
+
+    name = "struct-bpe"
+
+    def train(self, texts, spec, primers, show_progress):
+        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        trainer = trainers.BpeTrainer(
+            vocab_size=self.vocab_budget(spec, primers), min_frequency=spec.min_frequency,
+            show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
+            initial_alphabet=list(spec.letters), limit_alphabet=len(spec.letters),
+            max_token_length=spec.max_token_length)
+        tok.train_from_iterator(texts, trainer, length=len(texts))
+        return tok
+
+
+@register
+class StructUnigram(Structured):
+    """Unigram inside structure elements; short pieces: see :mod:`.short_pieces`."""
+
+    name = "struct-unigram"
+
+    def train(self, texts, spec, primers, show_progress):
+        budget = self.vocab_budget(spec, primers)
+        tok = Tokenizer(models.Unigram())
+        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        s = _unigram.SETTINGS
+        trainer = trainers.UnigramTrainer(
+            vocab_size=budget, show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
+            initial_alphabet=list(spec.letters), unk_token="[UNK]",
+            max_piece_length=spec.max_token_length or s["max_piece_length"],
+            shrinking_factor=s["shrinking_factor"], n_sub_iterations=s["n_sub_iterations"])
+        tok.train_from_iterator(texts, trainer, length=len(texts))
+        trained = [(p, float(v)) for p, v in json.loads(tok.to_str())["model"]["vocab"]
+                   if p not in SPECIAL_TOKENS]
+        counts = Counter(p for t in texts for p in t.split())
+        pieces = refit(counts, trained, budget - len(SPECIAL_TOKENS), spec.letters,
+                       spec.max_token_length or s["max_piece_length"])
+        out = Tokenizer(models.Unigram([(t, 0.0) for t in SPECIAL_TOKENS] + pieces,
+                                       unk_id=SPECIAL_TOKENS.index("[UNK]"), byte_fallback=False))
+        out.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        return out
+
+
+@register
+class StructWordPiece(Structured):
+    """WordPiece inside structure elements: ``GGGG AAA`` -> ``GG ##GG AAA``."""
+
+    name = "struct-wordpiece"
+
+    def train(self, texts, spec, primers, show_progress):
+        prefix = _wordpiece.PREFIX
+        budget = self.vocab_budget(spec, primers)
+        needed = list(spec.letters) + [prefix + c for c in spec.letters]
+        tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix=prefix))
+        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        max_len = None if spec.max_token_length is None else spec.max_token_length + len(prefix)
+        trainer = trainers.BpeTrainer(
+            vocab_size=budget - len(needed), min_frequency=spec.min_frequency,
+            show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
+            initial_alphabet=list(spec.letters), limit_alphabet=len(spec.letters),
+            continuing_subword_prefix=prefix, max_token_length=max_len)
+        tok.train_from_iterator(texts, trainer, length=len(texts))
+        vocab = tok.get_vocab()
+        for t in needed:
+            if t not in vocab:
+                vocab[t] = len(vocab)
+        out = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", continuing_subword_prefix=prefix,
+                                         max_input_chars_per_word=_wordpiece.MAX_WORD))
+        out.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        return out
+
+    def base_decoder(self, spec):
+        return decoders.WordPiece(prefix=_wordpiece.PREFIX, cleanup=False)
+
+
+@register
+class StructAlphabet(Structured):
+    """BPE over joint (base, element) characters, one read one word."""
+
+    name = "struct-alphabet"
+    form = "joint"
+    sep = ""  # no pre-tokenizer: a space would be a letter
+
+    def body_text(self, seq, structure, start, end):
+        elements = annotate(structure)
+        return joint_encode(seq[start:end], elements[start:end]), [(p, p + 1) for p in range(start, end)]
+
+    def train(self, texts, spec, primers, show_progress):
+        budget = self.vocab_budget(spec, primers)
+        need = len(SPECIAL_TOKENS) + len(JOINT_ALPHABET)
+        if budget < need:
+            raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for struct-alphabet: "
+                                 f"use at least {need + len(primers.tokens())} (specials, primer "
+                                 f"tokens and the {len(JOINT_ALPHABET)} joint letters)")
+        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+        trainer = trainers.BpeTrainer(
+            vocab_size=budget, min_frequency=spec.min_frequency, show_progress=show_progress,
+            special_tokens=list(SPECIAL_TOKENS), initial_alphabet=list(JOINT_ALPHABET),
+            limit_alphabet=len(JOINT_ALPHABET), max_token_length=spec.max_token_length)
+        tok.train_from_iterator(texts, trainer, length=len(texts))
+        return tok
+
+    def join(self, tokens, hf_tokenizer, spec, primers):
+        primer_seq = dict(primers.tokens())
+        dna = spec.alphabet == "dna"
+        return "".join(primer_seq[t] if t in primer_seq else joint_decode(t, dna=dna)[0] for t in tokens)
+
+
+__all__ = ["StructAlphabet", "StructBPE", "StructUnigram", "StructWordPiece", "Structured",
+           "fold_params", "prefold", "structures"]
