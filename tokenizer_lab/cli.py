@@ -7,6 +7,7 @@ Errors: :func:`corpora.cli.run_cli` prints a LabError as one line and exits 1.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import click
 
@@ -100,7 +101,7 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
         raise TokenizerError(f"invalid option: {exc}") from None
     options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
-    tok = train_tokenizer(list(corpus), spec, read_options=options)
+    tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
     tok.save(out)
     c, p = tok.meta["corpus"], tok.meta["primers"]
     prim = "none" if p["mode"] == "keep" else f"{p['mode']} (5' {p['primer5']}, 3' {p['primer3']})"

@@ -35,10 +35,15 @@ class Corpus:
     info: dict = field(default_factory=dict)
 
 
-def _is_paths(corpus) -> bool:
-    if isinstance(corpus, (str, os.PathLike)):
+def _looks_like_path(item) -> bool:
+    """A Path, or a str naming a file (or with a path's '/' or '.'), not a sequence.
+
+    >>> _looks_like_path("reads.fasta"), _looks_like_path("ACGU"), _looks_like_path("a/b")
+    (True, False, True)
+    """
+    if isinstance(item, os.PathLike):
         return True
-    return False
+    return isinstance(item, str) and (os.path.isfile(item) or "/" in item or "." in item)
 
 
 def _file_sha256(path: Path) -> str:
@@ -66,15 +71,14 @@ def load_corpus(corpus, spec: TokenizerSpec,
     ``corpus``: a path, a list of paths (str or Path naming existing files), or any
     iterable of sequences.
     """
-    if _is_paths(corpus):
+    if isinstance(corpus, (str, os.PathLike)):
         corpus = [corpus]
     items = corpus if isinstance(corpus, (list, tuple)) else None
-    if items is not None and items and all(
-            isinstance(p, os.PathLike) or (isinstance(p, str) and os.path.isfile(p)) for p in items):
+    if items and any(_looks_like_path(p) for p in items):
+        for p in items:
+            if not os.path.exists(p):
+                raise TokenizerError(f"{p}: no such corpus file")
         return _from_files([Path(p) for p in items], spec, read_options)
-    if items is not None and any(isinstance(p, os.PathLike) for p in items):
-        missing = next(p for p in items if not os.path.isfile(p))
-        raise TokenizerError(f"{missing}: no such corpus file")
     return _from_sequences(corpus, spec)
 
 
