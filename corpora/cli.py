@@ -89,9 +89,14 @@ def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
               help="Also write the ground truth as a TSV here.")
 def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, enrichment,
                  mutation_rate, binder_fraction, decoy_rate, fmt, annotations) -> None:
-    """Simulate a SELEX library with planted motifs and ground truth per read."""
+    """Simulate a SELEX library with planted motifs and ground truth per read.
+
+    Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
+    motif consensus sequences and counts per round).
+    """
     import time
 
+    from .selex.io import write_description
     from .simulate import SelexConfig, simulate, write_library
 
     pools = rounds + 1
@@ -110,6 +115,7 @@ def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, en
         raise click.UsageError(str(exc)) from None
     records = simulate(config)
     write_library(records, out, fmt)
+    write_description(records, config, f"{out}.json")  # settings and motifs, beside the reads
     if annotations:
         write_library(records, annotations, "tsv")
     shares = " ".join(f"r{r}={sum(x.meta['binder'] for x in records if x.meta['round'] == r)}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -211,6 +212,10 @@ def test_cli_simulate_writes_library_and_annotations(tmp_path):
     assert "wrote 400 reads of 79 nt (2 pools x 200; binders r0=20 r1=50)" in res.output
     recs = read_library(out)
     assert len(recs) == 400 and read_library(ann) == recs
+    about = json.loads((tmp_path / "lib.fasta.json").read_text())
+    assert about["config"]["seed"] == 3 and about["config"]["reads_per_round"] == 200
+    assert about["motif_consensus"]["hp_uucg"] == "GCGGACTTCGGTCCGC"
+    assert about["binders_per_round"] == {"0": 20, "1": 50}
     again = tmp_path / "again.fasta"
     CliRunner().invoke(cli, ["simulate", "-o", str(again), "--reads", "400", "--rounds", "1",
                              "--seed", "3"])

@@ -16,7 +16,8 @@ Model (one numpy Generator, seeded by ``config.seed``, drives every draw):
   non-binder reads are fresh random regions (the unselected background is too
   diverse to repeat), a ``decoy_rate`` share of them with a partial motif.
 * A non-binder's random region never holds a full linear motif by chance (such
-  regions are drawn again), so ``binder`` is the ground truth.
+  regions are drawn again, up to 100 times for very short custom motifs), so
+  ``binder`` is the ground truth.
 """
 
 from __future__ import annotations
@@ -100,10 +101,10 @@ class _Simulator:
             m = self.motifs[rng.integers(len(self.motifs))]
             parts, source = [decoy(m, rng, c.stem_swap)], [m]
         starts = _place(rng, c.random_length, parts)
-        while True:  # a full motif by chance would make it a binder: draw again
+        for _ in range(100):  # a full motif by chance would make it a binder: draw again
             region = _fill(rng, c.random_length, parts, starts)
             if not any(r.search(region) for r in self.linear_res):
-                break
+                break  # (a linear motif too short to avoid is kept after 100 tries)
         spans = tuple((m.name, m.kind, s, s + len(p)) for m, p, s in zip(source, parts, starts))
         return region, spans
 

@@ -14,7 +14,9 @@ planted motifs as ``(name, kind, start, end)``, 0-based and half-open in the rea
 from __future__ import annotations
 
 import csv
+import json
 import logging
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,34 @@ def write_library(records: Iterable[Record], out_path: str | Path, format: str =
             n += 1
     log.debug("wrote %d reads to %s (%s)", n, out_path, format)
     return n
+
+
+def describe_library(records: list[Record], config) -> dict[str, Any]:
+    """What a library is: its settings (motifs included) and counts per round.
+
+    Written next to a library by ``corpora simulate`` (``LIB.json``), so that a file
+    says how it was made and what its motifs' consensus sequences are.
+    """
+    from .. import __version__
+
+    per_round = Counter((r.meta["round"], bool(r.meta["binder"])) for r in records)
+    rounds = sorted({r for r, _ in per_round})
+    return {
+        "tool": f"corpora.simulate {__version__}",
+        "config": config.to_dict(),
+        "motif_consensus": {m.name: m.consensus for m in config.motifs},
+        "reads": len(records),
+        "read_length": config.read_length,
+        "binders_per_round": {str(r): per_round[(r, True)] for r in rounds},
+        "nonbinders_per_round": {str(r): per_round[(r, False)] for r in rounds},
+    }
+
+
+def write_description(records: list[Record], config, path: str | Path) -> None:
+    """Write :func:`describe_library` as JSON, atomically."""
+    with atomic_write(path) as fh:
+        json.dump(describe_library(records, config), fh, indent=1)
+        fh.write("\n")
 
 
 def read_library(path: str | Path) -> list[Record]:
