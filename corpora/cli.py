@@ -96,8 +96,7 @@ def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, en
     """
     import time
 
-    from .selex.io import write_description
-    from .simulate import SelexConfig, simulate, write_library
+    from .simulate import SelexConfig, simulate, write_description, write_library
 
     pools = rounds + 1
     if reads % pools:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from .records import Record
 from .selex import (DEFAULT_MOTIFS, PRIMER3, PRIMER5, Motif, SelexConfig, ground_truth,
                     motif_spans, read_library, simulate, write_library)
+from .selex.io import describe_library, write_description
 
 
 def default_library(seed: int = 0) -> list[Record]:
@@ -31,4 +32,5 @@ def default_library(seed: int = 0) -> list[Record]:
 
 
 __all__ = ["DEFAULT_MOTIFS", "PRIMER3", "PRIMER5", "Motif", "SelexConfig", "default_library",
-           "ground_truth", "motif_spans", "read_library", "simulate", "write_library"]
+           "describe_library", "ground_truth", "motif_spans", "read_library", "simulate",
+           "write_description", "write_library"]

@@ -8,6 +8,8 @@ import re
 import pytest
 import RNA
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from corpora.cli import cli
 from corpora.errors import FileFormatError, LabError
@@ -158,6 +160,23 @@ def test_rna_alphabet_and_round_labels():
     for r in recs:
         for name, _, start, end in motif_spans(r):
             assert MOTIFS[name].matches(r.seq[start:end], max_mismatches=r.meta["mutations"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 2**32), rounds=st.integers(0, 3), length=st.integers(16, 60),
+       binder_fraction=st.sampled_from([0.0, 0.3, 0.9]), alphabet=st.sampled_from(["dna", "rna"]))
+def test_truth_holds_for_any_settings(seed, rounds, length, binder_fraction, alphabet):
+    c = SelexConfig(seed=seed, rounds=rounds, reads_per_round=30, pool_size=40,
+                    random_length=length, binder_fraction=binder_fraction, alphabet=alphabet)
+    recs = simulate(c)
+    assert len(recs) == 30 * (rounds + 1) and all(len(r.seq) == 39 + length for r in recs)
+    for r in recs:
+        assert (r.meta["binder"] and len(motif_spans(r)) in (1, 2)) or not motif_spans(r)
+        for name, _, start, end in motif_spans(r):
+            assert 19 <= start < end <= 19 + length
+            assert MOTIFS[name].matches(r.seq[start:end], max_mismatches=r.meta["mutations"])
+    if binder_fraction == 0:
+        assert not any(r.meta["binder"] for r in recs)
 
 
 def test_default_library_is_the_demo_corpus():
