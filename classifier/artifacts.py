@@ -1,0 +1,167 @@
+"""The model directory: written all at once, read back with clear errors.
+
+Layout (``AutoModelForSequenceClassification`` and ``AutoTokenizer`` load it with no
+code of ours)::
+
+    config.json  model.safetensors          save_pretrained (id2label/label2id in config)
+    tokenizer.json  tokenizer_config.json   the tokenizer's HF files, plus lab.json, vocab.txt
+    training_config.json                    TrainConfig, classes, max length, data, tokenizer
+    metrics.json  history.csv  README.md  plots/*.png
+
+A kmer-logreg baseline writes ``kmer_logreg.pkl`` instead of the weights and tokenizer.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import contextlib
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpora.atomic import atomic_dir, atomic_write
+from corpora.progress import show_progress
+
+from .card import render_card
+from .config import TrainConfig
+from .errors import ClassifierError
+from .plots import write_plots
+
+INFO_FILE = "training_config.json"
+NEURAL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "lab.json")
+COMMON_FILES = (INFO_FILE, "metrics.json", "history.csv", "README.md", "plots/loss.png",
+                "plots/valid_metric.png", "plots/confusion_matrix.png")
+
+
+@contextlib.contextmanager
+def quiet_hf_progress():
+    """No transformers progress bars (weight saving/loading) unless ours are shown."""
+    from transformers.utils import logging as hf_logging
+    was = hf_logging.is_progress_bar_enabled()
+    if not show_progress():
+        hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was:
+            hf_logging.enable_progress_bar()
+
+
+def write_json(path: Path, data) -> None:
+    with atomic_write(path) as fh:
+        json.dump(data, fh, indent=2, sort_keys=False)
+        fh.write("\n")
+
+
+def write_history(path: Path, history: list[dict]) -> None:
+    """One row per epoch; columns are the union of the rows' keys, epoch first."""
+    keys: list[str] = []
+    for row in history:
+        keys += [k for k in row if k not in keys]
+    keys = ["epoch"] + [k for k in keys if k != "epoch"]
+    with atomic_write(path) as fh:
+        w = csv.DictWriter(fh, fieldnames=keys, lineterminator="\n")
+        w.writeheader()
+        w.writerows(history)
+
+
+def _copy_tokenizer(tokenizer, directory: Path, max_length: int) -> None:
+    """The tokenizer's files beside the weights, with the model's maximum length."""
+    sub = directory / "_tokenizer"
+    tokenizer.save(sub)
+    for p in sub.iterdir():
+        shutil.move(str(p), directory / p.name)
+    sub.rmdir()
+    cfg_path = directory / "tokenizer_config.json"
+    if cfg_path.is_file():
+        cfg = json.loads(cfg_path.read_text())
+        cfg["model_max_length"] = max_length
+        cfg["model_input_names"] = ["input_ids", "attention_mask"]
+        write_json(cfg_path, cfg)
+
+
+def save_model_dir(out_dir: str | Path, *, config: TrainConfig, info: dict, metrics: dict,
+                   history: list[dict], model=None, tokenizer=None, baseline=None) -> Path:
+    """Write every artifact into a temporary sibling, then rename it to ``out_dir``."""
+    out_dir = Path(out_dir)
+    evald = metrics.get("test") or metrics.get("valid") or {}
+    with atomic_dir(out_dir) as tmp:
+        if baseline is not None:
+            baseline.save(tmp)
+        else:
+            with quiet_hf_progress():
+                model.save_pretrained(tmp)
+            _copy_tokenizer(tokenizer, tmp, info["max_length"])
+        write_json(tmp / INFO_FILE, {"train_config": config.to_dict(), **info})
+        write_json(tmp / "metrics.json", metrics)
+        write_history(tmp / "history.csv", history)
+        write_plots(tmp / "plots", history, evald.get("confusion", []), info["classes"],
+                    config.metric, "test set" if metrics.get("test") else "validation set")
+        with atomic_write(tmp / "README.md") as fh:
+            fh.write(render_card(config.to_dict(), info, metrics))
+    return out_dir
+
+
+@dataclass
+class LoadedModel:
+    """A model directory read back: the model (or baseline), tokenizer and metadata."""
+
+    path: Path
+    config: TrainConfig
+    info: dict
+    model: object = None
+    tokenizer: object = None
+    baseline: object = None
+
+    @property
+    def classes(self) -> list[str]:
+        return list(self.info["classes"])
+
+    @property
+    def max_length(self) -> int | None:
+        return self.info.get("max_length")
+
+
+def load_model_dir(path: str | Path) -> LoadedModel:
+    """Read a directory written by :func:`save_model_dir`; :class:`ClassifierError` if not one."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ClassifierError(f"{path}: no such model directory; expected the --out folder "
+                              "of `classify train`")
+    try:
+        data = json.loads((path / INFO_FILE).read_text())
+        config = TrainConfig.from_dict(data["train_config"])
+        info = {k: v for k, v in data.items() if k != "train_config"}
+        info["classes"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ClassifierError(f"{path / INFO_FILE}: missing or damaged ({exc.__class__.__name__}); "
+                              "expected a model directory written by `classify train`") from None
+    loaded = LoadedModel(path, config, info)
+    if config.arch == "kmer-logreg":
+        from .baseline import KmerLogReg
+        loaded.baseline = KmerLogReg.load(path)
+        return loaded
+    from tokenizer_lab import load_tokenizer
+    from transformers import AutoModelForSequenceClassification
+    loaded.tokenizer = load_tokenizer(path)
+    try:
+        with quiet_hf_progress():
+            loaded.model = AutoModelForSequenceClassification.from_pretrained(path)
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise ClassifierError(f"{path}: cannot load the model weights ({first})") from None
+    loaded.model.eval()
+    return loaded
+
+
+def missing_files(path: str | Path) -> list[str]:
+    """Files a complete model directory must have and ``path`` lacks."""
+    path = Path(path)
+    try:
+        arch = json.loads((path / INFO_FILE).read_text())["train_config"]["arch"]
+    except (OSError, ValueError, KeyError, TypeError):
+        arch = "albert"
+    need = COMMON_FILES + (("kmer_logreg.pkl",) if arch == "kmer-logreg" else NEURAL_FILES)
+    return [f for f in need if not (path / f).is_file()]

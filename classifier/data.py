@@ -1,0 +1,171 @@
+"""From labelled records to padded batches: labels, hold-out split, lengths, collation.
+
+>>> from corpora.records import Record
+>>> recs = [Record(f"r{i}", "ACGU", "b" if i % 2 else "a") for i in range(6)]
+>>> classes = class_names(recs, "train")
+>>> classes, label_ids(recs[:3], classes, "test")
+(['a', 'b'], [0, 1, 0])
+>>> choose_max_length([3, 4, 5, 10], percentile=75)
+(7, 1)
+>>> pad_batch([{"input_ids": [2, 7, 3], "labels": 1}, {"input_ids": [2, 3], "labels": 0}], 0)["input_ids"].tolist()
+[[2, 7, 3], [2, 3, 0]]
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import torch
+
+from corpora.errors import LabelError, LabError
+from corpora.records import Record
+
+log = logging.getLogger(__name__)
+
+
+def _where(rec: Record) -> str:
+    src = rec.source or "<input>"
+    return f"{src}:{rec.line}" if rec.line is not None else src
+
+
+def class_names(records: Sequence[Record], split: str = "train") -> list[str]:
+    """The sorted class names of a training split (sorted for determinism).
+
+    Raises :class:`LabelError` for an empty split, a record with no label, or one class.
+    """
+    if not records:
+        raise LabelError(f"the {split} split is empty; expected labelled sequences")
+    for rec in records:
+        if rec.label is None:
+            raise LabelError(f"{_where(rec)}: record {rec.id!r} has no label; expected a label "
+                             f"for every {split} sequence (label column or FASTA header)")
+    classes = sorted({r.label for r in records})
+    if len(classes) < 2:
+        raise LabelError(f"the {split} split has one class only ({classes[0]!r}, "
+                         f"{len(records)} sequences); a classifier needs at least two")
+    return classes
+
+
+def label_ids(records: Sequence[Record], classes: list[str], split: str) -> list[int]:
+    """Class indices; a label the model does not know is a :class:`LabelError`."""
+    if not records:
+        raise LabelError(f"the {split} split is empty; expected labelled sequences")
+    index = {c: i for i, c in enumerate(classes)}
+    out = []
+    for rec in records:
+        if rec.label not in index:
+            raise LabelError(f"{_where(rec)}: record {rec.id!r} of the {split} split has label "
+                             f"{rec.label!r}; expected one of {classes}")
+        out.append(index[rec.label])
+    return out
+
+
+def holdout(records: Sequence[Record], fraction: float, seed: int) -> tuple[list[Record], list[Record]]:
+    """Hold out a stratified ``fraction`` of ``records`` for validation.
+
+    Classes with a single sequence stay in train (they cannot be stratified).
+
+    >>> recs = [Record(f"r{i}", "ACGU", "ab"[i % 2]) for i in range(20)]
+    >>> tr, va = holdout(recs, 0.2, seed=0)
+    >>> len(tr), len(va), sorted(Counter(r.label for r in va).values())
+    (16, 4, [2, 2])
+    """
+    from sklearn.model_selection import train_test_split
+
+    counts = Counter(r.label for r in records)
+    single = [r for r in records if counts[r.label] < 2]
+    rest = [r for r in records if counts[r.label] >= 2]
+    n_valid = max(len(counts), math.ceil(fraction * len(rest)))
+    if len(rest) - n_valid < len(counts) - len(single):
+        raise LabelError(f"too few training sequences ({len(records)}) to hold out a "
+                         f"validation set; give --valid or more data")
+    train, valid = train_test_split(rest, test_size=n_valid, random_state=seed,
+                                    stratify=[r.label for r in rest])
+    return list(train) + single, list(valid)
+
+
+def choose_max_length(lengths: Iterable[int], percentile: float = 99.0,
+                      limit: int | None = None) -> tuple[int, int]:
+    """A maximum length (tokens, specials included) and how many sequences exceed it.
+
+    The ``percentile`` of the token counts, rounded up, capped at ``limit``.
+    """
+    arr = np.asarray(list(lengths))
+    if arr.size == 0:
+        raise LabError("no sequences to measure; expected at least one")
+    n = int(math.ceil(np.percentile(arr, percentile)))
+    if limit is not None:
+        n = min(n, limit)
+    return n, int((arr > n).sum())
+
+
+def encode(tokenizer, records: Sequence[Record], max_length: int, truncation: bool,
+           split: str) -> list[list[int]]:
+    """Token ids with [CLS] ... [SEP]; longer sequences are cut (keeping [SEP]) or refused."""
+    if not records:
+        return []
+    enc = tokenizer([r.seq for r in records])["input_ids"]
+    out = []
+    for rec, ids in zip(records, enc):
+        ids = list(ids)
+        if len(ids) > max_length:
+            if not truncation:
+                raise LabError(f"{_where(rec)}: record {rec.id!r} of the {split} split is "
+                               f"{len(ids)} tokens long; the model takes at most {max_length} "
+                               f"(turn truncation on or train with a larger --max-length)")
+            ids = ids[:max_length - 1] + ids[-1:]
+        out.append(ids)
+    return out
+
+
+def token_lengths(tokenizer, records: Sequence[Record]) -> list[int]:
+    """Tokens per sequence, specials included."""
+    if not records:
+        return []
+    return [len(ids) for ids in tokenizer([r.seq for r in records])["input_ids"]]
+
+
+class EncodedSet(torch.utils.data.Dataset):
+    """Encoded sequences (and labels) as the dicts the Trainer and the collator use."""
+
+    def __init__(self, input_ids: list[list[int]], labels: list[int] | None = None):
+        self.input_ids = input_ids
+        self.labels = labels
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+    def __getitem__(self, i: int) -> dict:
+        item = {"input_ids": self.input_ids[i]}
+        if self.labels is not None:
+            item["labels"] = self.labels[i]
+        return item
+
+
+def pad_batch(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
+    """Dynamic padding: pad to the longest sequence of the batch, with an attention mask."""
+    width = max(len(it["input_ids"]) for it in items)
+    ids = torch.full((len(items), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(items), width), dtype=torch.long)
+    for i, it in enumerate(items):
+        n = len(it["input_ids"])
+        ids[i, :n] = torch.as_tensor(it["input_ids"], dtype=torch.long)
+        mask[i, :n] = 1
+    out = {"input_ids": ids, "attention_mask": mask}
+    if "labels" in items[0]:
+        out["labels"] = torch.as_tensor([it["labels"] for it in items], dtype=torch.long)
+    return out
+
+
+class PadCollator:
+    """Picklable collator for the Trainer (no tokenizer call at batch time)."""
+
+    def __init__(self, pad_id: int):
+        self.pad_id = pad_id
+
+    def __call__(self, items: list[dict]) -> dict[str, torch.Tensor]:
+        return pad_batch(items, self.pad_id)

@@ -1,0 +1,9 @@
+"""The classifier's user-facing errors (all :class:`corpora.errors.LabError`)."""
+
+from __future__ import annotations
+
+from corpora.errors import LabError
+
+
+class ClassifierError(LabError):
+    """A model directory, a data set or an option the classifier cannot use."""

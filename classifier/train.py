@@ -1,0 +1,290 @@
+"""Fine-tune a classifier: the library entry point behind `classify train`.
+
+:func:`train_classifier` takes records (any reader's output), a LabTokenizer and a
+:class:`~classifier.config.TrainConfig`, trains with transformers' ``Trainer`` (so the
+same code runs on the CPU, one GPU, or several GPUs under ``accelerate launch``),
+keeps the best epoch by the validation metric, and measures the test set.
+
+Optimisation: AdamW with weight decay, linear warm-up then linear decay, gradient
+clipping, early stopping; dynamic padding and length-grouped batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from transformers import (AutoConfig, AutoModelForSequenceClassification, Trainer,
+                          TrainingArguments, set_seed)
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+from corpora.progress import show_progress
+
+from .artifacts import save_model_dir
+from .callbacks import BestKeeper, HistoryCallback, TimeBudget
+from .config import TrainConfig
+from .data import (EncodedSet, PadCollator, choose_max_length, class_names, encode, holdout,
+                   label_ids, token_lengths)
+from .errors import ClassifierError
+from .metrics import classification_metrics, softmax, summary_line
+from .predict import predict_proba
+from .presets import build_config
+from .runtime import set_threads
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    """What a run produced. ``metrics`` are the test metrics (validation if no test set)."""
+
+    metrics: dict
+    valid_metrics: dict
+    history: list[dict]
+    costs: dict
+    confusion: list
+    classes: list[str]
+    config: TrainConfig
+    max_length: int | None = None
+    truncated: dict = field(default_factory=dict)
+    best_epoch: float | None = None
+    model_dir: Path | None = None
+    model: Any = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        return {"metrics": self.metrics, "valid_metrics": self.valid_metrics,
+                "history": self.history, "costs": self.costs, "confusion": self.confusion,
+                "classes": self.classes, "config": self.config.to_dict(),
+                "max_length": self.max_length, "truncated": self.truncated,
+                "best_epoch": self.best_epoch,
+                "model_dir": None if self.model_dir is None else str(self.model_dir)}
+
+
+@dataclass
+class Splits:
+    """Records and label indices of the three splits (test may be absent)."""
+
+    classes: list[str]
+    train: list
+    valid: list
+    test: list | None
+    y_train: list[int]
+    y_valid: list[int]
+    y_test: list[int] | None
+    held_out: bool = False
+
+
+def prepare_splits(config: TrainConfig, train_records, valid_records=None,
+                   test_records=None) -> Splits:
+    """Classes from train; a stratified hold-out when no validation set; label checks.
+
+    ``None`` means "not given"; an empty list is an empty split (an error).
+    """
+    train = list(train_records)
+    classes = class_names(train, "train")
+    held_out = valid_records is None
+    if held_out:
+        train, valid = holdout(train, config.valid_fraction, config.seed)
+        log.info("no validation set given: held out a stratified %d of %d training sequences",
+                 len(valid), len(valid) + len(train))
+    else:
+        valid = list(valid_records)
+    test = None if test_records is None else list(test_records)
+    return Splits(classes, train, valid, test, label_ids(train, classes, "train"),
+                  label_ids(valid, classes, "validation"),
+                  None if test is None else label_ids(test, classes, "test"), held_out)
+
+
+def _data_info(splits: Splits) -> dict:
+    return {"train": len(splits.train), "valid": len(splits.valid),
+            "test": None if splits.test is None else len(splits.test),
+            "valid_held_out_from_train": splits.held_out}
+
+
+def train_classifier(config: TrainConfig, tokenizer, train_records, valid_records=None,
+                     test_records=None, out_dir: str | Path | None = None,
+                     data_info: dict | None = None) -> TrainResult:
+    """Train, pick the best epoch, evaluate; write the model directory if ``out_dir``.
+
+    ``tokenizer`` is a :class:`tokenizer_lab.LabTokenizer` (ignored by ``kmer-logreg``).
+    Raises :class:`corpora.errors.LabError` subclasses for bad input before any output.
+    """
+    splits = prepare_splits(config, train_records, valid_records, test_records)
+    info = {"data": {**(data_info or {}), **_data_info(splits)}}
+    if config.arch == "kmer-logreg":
+        from .baseline_train import train_baseline
+        return train_baseline(config, splits, info, out_dir)
+    if tokenizer is None:
+        raise ClassifierError(f"arch {config.arch!r} needs a tokenizer (--tokenizer DIR)")
+    return _train_neural(config, tokenizer, splits, info, out_dir)
+
+
+def _init_config(path: str) -> AutoConfig:
+    try:
+        return AutoConfig.from_pretrained(path)
+    except (OSError, ValueError) as exc:
+        raise ClassifierError(f"{path}: not a pretrained model directory ({exc.__class__.__name__}); "
+                              "expected the --out folder of `classify pretrain`") from None
+
+
+def _position_limit(cfg) -> int:
+    limit = cfg.max_position_embeddings
+    return limit - cfg.pad_token_id - 1 if cfg.model_type == "roberta" else limit
+
+
+def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: int):
+    """A new model of ``config.arch``/``preset``, or the pretrained encoder of ``config.init``."""
+    id2label = dict(enumerate(classes))
+    if config.init:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            config.init, num_labels=len(classes), id2label=id2label,
+            label2id={c: i for i, c in id2label.items()})
+    else:
+        model = AutoModelForSequenceClassification.from_config(build_config(
+            config.arch, config.preset, tokenizer.vocab_size, max_length, len(classes),
+            id2label, tokenizer.pad_token_id, config.dropout))
+    return model
+
+
+def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
+    """The position limit of the pretrained model, after checking its vocabulary matches."""
+    if not config.init:
+        return None
+    cfg = _init_config(config.init)
+    from tokenizer_lab import load_tokenizer
+    init_tok = load_tokenizer(config.init)
+    if init_tok.hf.get_vocab() != tokenizer.hf.get_vocab():
+        raise ClassifierError(f"{config.init}: was pretrained with another vocabulary than "
+                              "--tokenizer; use the tokenizer saved in that directory")
+    if cfg.model_type != config.arch:
+        raise ClassifierError(f"{config.init}: is a {cfg.model_type} model; expected --arch "
+                              f"{cfg.model_type}")
+    return _position_limit(cfg)
+
+
+def _peak_memory_mb() -> float:
+    if torch.cuda.is_available():
+        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
+
+
+def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
+    set_threads(config.threads)
+    limit = _check_init_tokenizer(config, tok)
+    lengths = token_lengths(tok, splits.train)
+    if config.max_length is not None:
+        max_len = config.max_length if limit is None else min(config.max_length, limit)
+    else:
+        max_len, _ = choose_max_length(lengths, config.length_percentile, limit)
+    ids = {}
+    truncated = {}
+    for name, recs in (("train", splits.train), ("validation", splits.valid),
+                       ("test", splits.test)):
+        if recs is None:
+            continue
+        n_long = sum(n > max_len for n in (lengths if name == "train" else token_lengths(tok, recs)))
+        truncated[name] = n_long
+        if n_long and config.truncation:
+            log.warning("%s: %d of %d sequences are longer than %d tokens and are truncated",
+                        name, n_long, len(recs), max_len)
+        ids[name] = encode(tok, recs, max_len, config.truncation, name)
+    set_seed(config.seed)  # before the model is built: same seed, same initial weights
+    model = build_model(config, tok, splits.classes, max_len)
+    params = sum(p.numel() for p in model.parameters())
+    log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
+             config.preset, params, tok.vocab_size, max_len, len(splits.classes))
+
+    loss_func = None
+    if config.class_weights:
+        counts = np.bincount(splits.y_train, minlength=len(splits.classes)).astype(float)
+        weights = torch.tensor(counts.sum() / (len(counts) * np.maximum(counts, 1)), dtype=torch.float)
+
+        def loss_func(outputs, labels, num_items_in_batch=None):
+            return torch.nn.functional.cross_entropy(
+                outputs.logits, labels, weight=weights.to(outputs.logits.device))
+
+    def compute_metrics(pred) -> dict:
+        m = classification_metrics(pred.label_ids, softmax(pred.predictions), splits.classes)
+        return {k: m[k] for k in ("accuracy", "macro_f1", "mcc", "auroc") if m[k] is not None}
+
+    history_cb, keeper = HistoryCallback(), BestKeeper(config.metric, config.greater_is_better,
+                                                       config.patience)
+    budget = TimeBudget(config.max_train_seconds)
+    with tempfile.TemporaryDirectory(prefix="classify-") as scratch:
+        args = TrainingArguments(
+            output_dir=scratch, per_device_train_batch_size=config.batch_size,
+            per_device_eval_batch_size=config.eval_batch_size, num_train_epochs=config.epochs,
+            learning_rate=config.learning_rate, weight_decay=config.weight_decay,
+            warmup_steps=config.warmup_ratio, lr_scheduler_type="linear", optim="adamw_torch",
+            max_grad_norm=config.max_grad_norm, eval_strategy="epoch", logging_strategy="epoch",
+            save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
+            seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
+            dataloader_pin_memory=torch.cuda.is_available(), remove_unused_columns=False,
+            train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+            skip_memory_metrics=True)
+        trainer = Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
+                          train_dataset=EncodedSet(ids["train"], splits.y_train),
+                          eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
+                          compute_metrics=compute_metrics, compute_loss_func=loss_func,
+                          callbacks=[budget, history_cb, keeper])
+        trainer.remove_callback(PrinterCallback)  # the library logs; it never prints
+        if not show_progress():
+            trainer.remove_callback(ProgressCallback)
+        t0 = time.perf_counter()
+        trainer.train()
+        wall = time.perf_counter() - t0
+        epochs_run = float(trainer.state.epoch or 0.0)
+        is_main = trainer.is_world_process_zero()
+    model = trainer.model
+    keeper.restore(model)
+    if budget.hit:
+        log.warning("stopped by the time budget (%.0f s) after %.2f epochs",
+                    config.max_train_seconds, epochs_run)
+    pad = tok.pad_token_id
+    train_labels = splits.y_train
+    valid_m = classification_metrics(splits.y_valid, predict_proba(model, ids["validation"], pad,
+                                                                   config.eval_batch_size),
+                                     splits.classes, train_labels)
+    test_m = None
+    if splits.test is not None:
+        test_m = classification_metrics(splits.y_test, predict_proba(model, ids["test"], pad,
+                                                                     config.eval_batch_size),
+                                        splits.classes, train_labels)
+    train_s = max(wall - history_cb.eval_seconds, 1e-9)
+    costs = {"params": params, "train_seconds": round(train_s, 2),
+             "train_wall_seconds": round(wall, 2), "epochs": round(epochs_run, 2),
+             "train_seqs_per_s": round(len(splits.train) * epochs_run / train_s, 1),
+             "peak_memory_mb": _peak_memory_mb(),
+             "mean_tokens_per_seq": round(float(np.mean(lengths)) - 2, 2),
+             "max_length": max_len, "vocab_size": tok.vocab_size,
+             "device": str(next(model.parameters()).device), "threads": torch.get_num_threads()}
+    final = test_m or valid_m
+    log.info("%s: %s", "test" if test_m else "validation", summary_line(final))
+    result = TrainResult(final, valid_m, history_cb.history, costs, final["confusion"],
+                         splits.classes, config, max_len, truncated, keeper.best_epoch,
+                         model=model)
+    if out_dir is not None and is_main:
+        info.update({"classes": splits.classes, "max_length": max_len, "truncated": truncated,
+                     "best_epoch": keeper.best_epoch,
+                     "tokenizer": {"spec": _spec_dict(tok), "vocab_size": tok.vocab_size}})
+        result.model_dir = save_model_dir(
+            out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
+            metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": keeper.best_epoch})
+    return result
+
+
+def _spec_dict(tok) -> dict:
+    spec = getattr(tok, "spec", None)
+    if spec is None:
+        return {}
+    if hasattr(spec, "to_dict"):
+        return spec.to_dict()
+    import dataclasses
+    return dataclasses.asdict(spec) if dataclasses.is_dataclass(spec) else {"repr": repr(spec)}
