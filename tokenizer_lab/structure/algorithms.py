@@ -21,7 +21,6 @@ process; :func:`prefold` folds a batch on all cores before encoding it one by on
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
@@ -188,26 +187,19 @@ class StructBPE(Structured):
 
 @register
 class StructUnigram(Structured):
-    """Unigram inside structure elements; short pieces: see :mod:`.short_pieces`."""
+    """Unigram LM inside structure elements, trained by :func:`.short_pieces.refit`
+    (the HF and sentencepiece unigram trainers leave short pieces out; see there)."""
 
     name = "struct-unigram"
 
     def train(self, texts, spec, primers, show_progress):
-        budget = self.vocab_budget(spec, primers)
-        tok = Tokenizer(models.Unigram())
-        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-        s = _unigram.SETTINGS
-        trainer = trainers.UnigramTrainer(
-            vocab_size=budget, show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
-            initial_alphabet=list(spec.letters), unk_token="[UNK]",
-            max_piece_length=spec.max_token_length or s["max_piece_length"],
-            shrinking_factor=s["shrinking_factor"], n_sub_iterations=s["n_sub_iterations"])
-        tok.train_from_iterator(texts, trainer, length=len(texts))
-        trained = [(p, float(v)) for p, v in json.loads(tok.to_str())["model"]["vocab"]
-                   if p not in SPECIAL_TOKENS]
         counts = Counter(p for t in texts for p in t.split())
-        pieces = refit(counts, trained, budget - len(SPECIAL_TOKENS), spec.letters,
-                       spec.max_token_length or s["max_piece_length"])
+        budget = self.vocab_budget(spec, primers) - len(SPECIAL_TOKENS)
+        if budget < len(spec.letters):
+            raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for struct-unigram: use at "
+                                 f"least {spec.vocab_size - budget + len(spec.letters)}")
+        pieces = refit(counts, budget, spec.letters,
+                       spec.max_token_length or _unigram.SETTINGS["max_piece_length"])
         out = Tokenizer(models.Unigram([(t, 0.0) for t in SPECIAL_TOKENS] + pieces,
                                        unk_id=SPECIAL_TOKENS.index("[UNK]"), byte_fallback=False))
         out.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
