@@ -150,8 +150,17 @@ class Structured(Algorithm):
     def normalizer(self, spec: TokenizerSpec, primers: Primers):
         return None  # the text is made by prepare(); AutoTokenizer users pass it as is
 
+    def min_vocab_size(self, spec: TokenizerSpec, primers: Primers) -> tuple[int, str]:
+        """The smallest vocab_size that can work, and what it is made of."""
+        return (len(SPECIAL_TOKENS) + len(primers.tokens()) + len(spec.letters),
+                f"specials, primer tokens and the {len(spec.letters)} letters")
+
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
+        need, parts = self.min_vocab_size(spec, primers)
+        if spec.vocab_size < need:  # say so before folding the corpus
+            raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for {self.name}: "
+                                 f"use at least {need} ({parts})")
         sts = structures(list(texts), spec)
         pieces = []
         for seq, st in zip(texts, sts):
@@ -195,9 +204,6 @@ class StructUnigram(Structured):
     def train(self, texts, spec, primers, show_progress):
         counts = Counter(p for t in texts for p in t.split())
         budget = self.vocab_budget(spec, primers) - len(SPECIAL_TOKENS)
-        if budget < len(spec.letters):
-            raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for struct-unigram: use at "
-                                 f"least {spec.vocab_size - budget + len(spec.letters)}")
         pieces = refit(counts, budget, spec.letters,
                        spec.max_token_length or _unigram.SETTINGS["max_piece_length"])
         out = Tokenizer(models.Unigram([(t, 0.0) for t in SPECIAL_TOKENS] + pieces,
@@ -211,6 +217,10 @@ class StructWordPiece(Structured):
     """WordPiece inside structure elements: ``GGGG AAA`` -> ``GG ##GG AAA``."""
 
     name = "struct-wordpiece"
+
+    def min_vocab_size(self, spec, primers):
+        return (len(SPECIAL_TOKENS) + len(primers.tokens()) + 2 * len(spec.letters),
+                "specials, primer tokens, the letters and each ##letter")
 
     def train(self, texts, spec, primers, show_progress):
         prefix = _wordpiece.PREFIX
@@ -250,13 +260,12 @@ class StructAlphabet(Structured):
         elements = annotate(structure)
         return joint_encode(seq[start:end], elements[start:end]), [(p, p + 1) for p in range(start, end)]
 
+    def min_vocab_size(self, spec, primers):
+        return (len(SPECIAL_TOKENS) + len(primers.tokens()) + len(JOINT_ALPHABET),
+                f"specials, primer tokens and the {len(JOINT_ALPHABET)} joint letters")
+
     def train(self, texts, spec, primers, show_progress):
         budget = self.vocab_budget(spec, primers)
-        need = len(SPECIAL_TOKENS) + len(JOINT_ALPHABET)
-        if budget < need:
-            raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for struct-alphabet: "
-                                 f"use at least {need + len(primers.tokens())} (specials, primer "
-                                 f"tokens and the {len(JOINT_ALPHABET)} joint letters)")
         tok = Tokenizer(models.BPE(unk_token="[UNK]"))
         trainer = trainers.BpeTrainer(
             vocab_size=budget, min_frequency=spec.min_frequency, show_progress=show_progress,
