@@ -26,7 +26,7 @@ def test_train_bpe_from_fasta(tmp_path):
                                       "--vocab-size", "40", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "bpe: 40 tokens from 60 reads (1200 nt); primers: none; input: raw",
+        "bpe: vocabulary of 40 from 60 reads (1200 nt); primers: none; input: raw",
         f"saved to {out}"]
     tok = load_tokenizer(out)
     assert tok.spec.vocab_size == 40 and tok.spec.alphabet == "rna"

@@ -105,7 +105,7 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
     tok.save(out)
     c, p = tok.meta["corpus"], tok.meta["primers"]
     prim = "none" if p["mode"] == "keep" else f"{p['mode']} (5' {p['primer5']}, 3' {p['primer3']})"
-    click.echo(f"{tok.spec.algorithm}: {tok.vocab_size} tokens from {c['reads']} reads "
+    click.echo(f"{tok.spec.algorithm}: vocabulary of {tok.vocab_size} from {c['reads']} reads "
                f"({c['nucleotides']} nt); primers: {prim}; input: {tok.meta['input_form']}")
     click.echo(f"saved to {out}")
 

@@ -100,6 +100,11 @@ def train_tokenizer(corpus, spec: TokenizerSpec | None = None, *, read_options=N
         "primers": primers.to_dict(), "seed": spec.seed, "corpus": data.info,
         "versions": library_versions(), "python": sys.version.split()[0],
     }
+    extra = alg.extra_meta(spec, primers)
+    clash = set(extra) & set(meta)
+    if clash:
+        raise RuntimeError(f"{alg.name}.extra_meta may not replace lab.json keys {sorted(clash)}")
+    meta.update(extra)
     lab = LabTokenizer(wrap_hf(tok), spec, meta)
     lab.frequencies = token_frequencies(lab, data.seqs)
     return lab

@@ -71,6 +71,10 @@ class Algorithm:
         start, end = primers.body(seq)
         return seq[start:end]
 
+    def extra_meta(self, spec: TokenizerSpec, primers: Primers) -> dict:
+        """More keys for lab.json (e.g. the folding parameters of structure-aware ones)."""
+        return {}
+
     # -- the HF pipeline ------------------------------------------------------------------
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
