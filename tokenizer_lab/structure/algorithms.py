@@ -222,23 +222,29 @@ class StructWordPiece(Structured):
         return (len(SPECIAL_TOKENS) + len(primers.tokens()) + 2 * len(spec.letters),
                 "specials, primer tokens, the letters and each ##letter")
 
-    def train(self, texts, spec, primers, show_progress):
+    def _bpe_vocab(self, texts, spec, size, show_progress) -> dict[str, int]:
         prefix = _wordpiece.PREFIX
-        budget = self.vocab_budget(spec, primers)
-        needed = list(spec.letters) + [prefix + c for c in spec.letters]
         tok = Tokenizer(models.BPE(unk_token="[UNK]", continuing_subword_prefix=prefix))
         tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
         max_len = None if spec.max_token_length is None else spec.max_token_length + len(prefix)
         trainer = trainers.BpeTrainer(
-            vocab_size=budget - len(needed), min_frequency=spec.min_frequency,
-            show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
-            initial_alphabet=list(spec.letters), limit_alphabet=len(spec.letters),
-            continuing_subword_prefix=prefix, max_token_length=max_len)
+            vocab_size=size, min_frequency=spec.min_frequency, show_progress=show_progress,
+            special_tokens=list(SPECIAL_TOKENS), initial_alphabet=list(spec.letters),
+            limit_alphabet=len(spec.letters), continuing_subword_prefix=prefix, max_token_length=max_len)
         tok.train_from_iterator(texts, trainer, length=len(texts))
-        vocab = tok.get_vocab()
-        for t in needed:
-            if t not in vocab:
-                vocab[t] = len(vocab)
+        return tok.get_vocab()
+
+    def train(self, texts, spec, primers, show_progress):
+        prefix = _wordpiece.PREFIX
+        budget = self.vocab_budget(spec, primers)
+        needed = list(spec.letters) + [prefix + c for c in spec.letters]
+        vocab = self._bpe_vocab(texts, spec, budget, show_progress)
+        missing = [t for t in needed if t not in vocab]
+        if missing and len(vocab) + len(missing) > budget:  # make room, as plain wordpiece does
+            vocab = self._bpe_vocab(texts, spec, budget - len(missing), show_progress)
+            missing = [t for t in needed if t not in vocab]
+        for t in missing:
+            vocab[t] = len(vocab)
         out = Tokenizer(models.WordPiece(vocab, unk_token="[UNK]", continuing_subword_prefix=prefix,
                                          max_input_chars_per_word=_wordpiece.MAX_WORD))
         out.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
