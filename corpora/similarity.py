@@ -13,6 +13,7 @@ No similar pair is missed; 50,000 aptamers take seconds.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
@@ -84,48 +85,80 @@ def similar_pairs(seqs: Sequence[str], identity: float = 0.9,
                 yield (i, j) if i < j else (j, i)
 
 
+_LONG_PIECE = 8  # pieces this long are looked up anywhere in B (few chance hits)
+
+
 def _distinct_pairs(uniq: list[str], identity: float, metric: str) -> Iterator[tuple[int, int]]:
-    """Similar pairs among distinct sequences (the seed index and the check)."""
-    index: dict[tuple[int, int, str], list[int]] = defaultdict(list)
-    lengths: set[int] = set()
+    """Similar pairs among distinct sequences (the seed index and the check).
+
+    Short pieces (few edits allowed, as in 20-40 nt SELEX reads) are keyed by
+    (length of A, start, text) and looked up at the ``2d + 1`` shifts only; long
+    pieces (long sequences, many edits allowed) are keyed by text and looked up
+    at every position of B, then filtered by shift. Candidates are checked in
+    one rapidfuzz call per query.
+    """
+    import numpy as np
+    from rapidfuzz.process import cdist
+
+    short: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+    long: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    short_lengths: set[int] = set()
+    long_sizes: set[int] = set()
+    lens = np.array([len(s) for s in uniq], dtype=np.int64)
+    texts = np.array(uniq, dtype=object)
+    dmax = np.array([max_distance(n, identity) for n in lens], dtype=np.int64)
     for k, s in enumerate(uniq):
-        d = max_distance(len(s), identity)
+        d = int(dmax[k])
         if d == 0:
             continue  # only identical sequences, handled by the caller
-        lengths.add(len(s))
-        for start, size in _pieces(len(s), d):
-            index[(len(s), start, s[start:start + size])].append(k)
+        pieces = _pieces(len(s), d)
+        if metric == "edit" and pieces[-1][1] >= _LONG_PIECE:
+            for start, size in pieces:
+                long[s[start:start + size]].append((k, start))
+                long_sizes.add(size)
+        else:
+            short_lengths.add(len(s))
+            for start, size in pieces:
+                short[(len(s), start, s[start:start + size])].append(k)
     layouts = {n: (max_distance(n, identity), _pieces(n, max_distance(n, identity)))
-               for n in lengths}
-    by_len = sorted(lengths)
-    dist = Hamming.distance if metric == "hamming" else Levenshtein.distance
+               for n in short_lengths}
+    by_len = sorted(short_lengths)
+    scorer = Hamming.distance if metric == "hamming" else Levenshtein.distance
+    sizes = sorted(long_sizes)
     for b, sb in enumerate(uniq):
         nb = len(sb)
         found: set[int] = set()
-        for na in by_len:
-            if na < nb:
-                continue
+        for na in by_len[bisect_left(by_len, nb):]:
             d, pieces = layouts[na]
-            if metric == "hamming" and na != nb:
-                break
-            if na - nb > d:
-                continue
+            if na - nb > d or (metric == "hamming" and na != nb):
+                break  # longer ones are further away still
             shifts = (0,) if metric == "hamming" else range(-d, d + 1)
             for start, size in pieces:
                 for shift in shifts:
                     p = start + shift
-                    if p < 0 or p + size > nb:
-                        continue
-                    hits = index.get((na, start, sb[p:p + size]))
-                    if hits:
-                        found.update(hits)
-        for a in found:
-            sa = uniq[a]
-            if len(sa) == nb and a <= b:
-                continue  # equal lengths: each pair is met from both sides; keep one
-            d = layouts[len(sa)][0]
-            if dist(sa, sb, score_cutoff=d) <= d:
-                yield (a, b) if a < b else (b, a)
+                    if 0 <= p and p + size <= nb:
+                        hits = short.get((na, start, sb[p:p + size]))
+                        if hits:
+                            found.update(hits)
+        for size in sizes:
+            for p in range(nb - size + 1):
+                hits = long.get(sb[p:p + size])
+                if hits:
+                    for a, start in hits:
+                        if abs(p - start) <= dmax[a] and 0 <= lens[a] - nb <= dmax[a]:
+                            found.add(a)
+        if not found:
+            continue
+        cand = np.fromiter(found, dtype=np.int64, count=len(found))
+        la = lens[cand]
+        cand = cand[(la > nb) | ((la == nb) & (cand > b))]  # each pair once, from its shorter side
+        if not cand.size:
+            continue
+        allowed = dmax[cand]
+        dists = cdist([sb], texts[cand].tolist(), scorer=scorer,
+                      score_cutoff=int(allowed.max()), dtype=np.int32)[0]
+        for a in cand[dists <= allowed].tolist():
+            yield (a, b) if a < b else (b, a)
 
 
 def cluster(seqs: Sequence[str], identity: float = 0.9, metric: str = "edit") -> list[int]:
