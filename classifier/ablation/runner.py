@@ -93,7 +93,7 @@ def run_one(spec: RunSpec, cfg: AblationConfig, split: TaskData, run_root: Path,
     """Train and evaluate one cell; its folder appears only when it is complete."""
     target = run_root / spec.run_id
     with atomic_dir(target) as tmp:
-        t0 = time.time()
+        t0, c0 = time.time(), time.process_time()
         if spec.tokenizer is None:
             result = run_baseline(spec.baseline_k, spec.seed, split, tmp)
         else:
@@ -102,7 +102,9 @@ def run_one(spec: RunSpec, cfg: AblationConfig, split: TaskData, run_root: Path,
                   "algorithm": spec.tokenizer.algorithm if spec.tokenizer else "kmer-logreg",
                   "vocab_size": spec.tokenizer.vocab_size if spec.tokenizer else None,
                   "k": spec.tokenizer.k if spec.tokenizer else spec.baseline_k,
-                  "seed": spec.seed, **result, "wall_s": round(time.time() - t0, 2)}
+                  "seed": spec.seed, **result, "wall_s": round(time.time() - t0, 2),
+                  # CPU seconds of all threads: a machine-load-independent cost for budgets
+                  "cpu_s": round(time.process_time() - c0, 2)}
         with atomic_write(tmp / RESULT) as fh:  # written last: marks the run done
             json.dump(result, fh, indent=1, default=str)
     return result

@@ -1,0 +1,141 @@
+"""A real (tiny) ablation end to end: two tokenizers, two seeds, the k-mer baseline,
+resumed after a simulated kill, through the library and the `classify ablate` command."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+
+import pytest
+
+from classifier.ablation.config import AblationError, load_config
+from classifier.ablation.runner import plan, run_ablation
+
+MOTIF = "GGAUCC"
+
+
+def _write_data(folder):
+    """Two classes of 24-nt reads: class 'bind' carries a planted motif."""
+    rng = random.Random(7)
+    rows = {"train": [], "test": []}
+    for split, n in (("train", 48), ("test", 16)):
+        for i in range(n):
+            seq = "".join(rng.choice("ACGU") for _ in range(24))
+            label = "bind" if i % 2 else "free"
+            if label == "bind":
+                at = rng.randrange(0, 24 - len(MOTIF))
+                seq = seq[:at] + MOTIF + seq[at + len(MOTIF):]
+            rows[split].append(f"{split}{i},{seq},{label}")
+    for split, lines in rows.items():
+        (folder / f"{split}.csv").write_text("id,sequence,label\n" + "\n".join(lines) + "\n")
+    return folder / "train.csv", folder / "test.csv"
+
+
+def _config(data_dir, **over):
+    train, test = _write_data(data_dir)
+    kw = dict(train=str(train), test=str(test), tokenizers="char,bpe:40", seeds="0",
+              preset="tiny", epochs=1, baseline_k=3, batch_size=16, name="tiny",
+              train_options={"patience": 0, "eval_batch_size": 64})
+    kw.update(over)
+    return load_config(None, **kw)
+
+
+def _mtimes(run_root):
+    return {p.parent.name: p.stat().st_mtime_ns for p in run_root.glob("*/result.json")}
+
+
+@pytest.fixture(scope="module")
+def ablation(tmp_path_factory):
+    """Half the grid (seed 0), then the whole grid (seeds 0, 1) in 2 worker processes."""
+    data_dir = tmp_path_factory.mktemp("data")
+    out = tmp_path_factory.mktemp("abl") / "run"
+    half = run_ablation(_config(data_dir), out, command="half")
+    first = _mtimes(out / "runs")
+    full_cfg = _config(data_dir, seeds="0,1", jobs=2)
+    full = run_ablation(full_cfg, out, command="full")
+    return {"out": out, "half": half, "full": full, "first": first, "cfg": full_cfg,
+            "data_dir": data_dir}
+
+
+def test_every_run_recorded_with_metrics_and_costs(ablation):
+    out, full = ablation["out"], ablation["full"]
+    ids = [r["run_id"] for r in full["runs"]]
+    assert ids == ["char.seed0", "char.seed1", "bpe-40.seed0", "bpe-40.seed1",
+                   "kmer-logreg-3.seed0", "kmer-logreg-3.seed1"]
+    assert full["missing"] == []
+    for r in full["runs"]:
+        assert set(r["metrics"]) == {"accuracy", "macro_f1", "mcc", "auroc"}
+        assert 0 <= r["metrics"]["accuracy"] <= 1
+        assert (out / "runs" / r["run_id"] / "result.json").is_file()
+        c = r["costs"]
+        assert c["train_s"] > 0 and c["peak_mem_mb"] > 0 and c["params"] > 0
+        assert sum(map(sum, r["confusion"]["matrix"])) == 16  # the whole test split
+        assert r["confusion"]["labels"] == ["bind", "free"]
+    char = next(r for r in full["runs"] if r["run_id"] == "char.seed0")
+    assert char["costs"]["tokens_per_seq"] == 24.0  # one token per nucleotide
+    assert char["intrinsic"]["nt_per_token"] == 1.0
+    assert char["costs"]["tokenizer_train_s"] >= 0 and char["history"]
+    assert (out / "runs" / "char.seed0" / "tokenizer" / "tokenizer.json").is_file()
+    # the data section: split sizes, class counts, overlap
+    data = full["data"]
+    assert data["splits"]["test"] == {"n": 16, "classes": {"bind": 8, "free": 8},
+                                      "mean_length": 24.0}
+    assert data["splits"]["train"]["n"] + data["splits"]["valid"]["n"] == 48
+    assert data["overlap"]["test_in_train"] == 0
+
+
+def test_report_contains_every_run(ablation):
+    out, full = ablation["out"], ablation["full"]
+    md = (out / "report.md").read_text()
+    html = (out / "report.html").read_text()
+    rows = (out / "results.csv").read_text().strip().splitlines()
+    assert len(rows) == 1 + len(full["runs"])
+    for r in full["runs"]:
+        assert r["run_id"] in md and r["run_id"] in html
+    assert json.loads((out / "results.json").read_text())["runs"] == full["runs"]
+    assert html.count("data:image/png;base64,") >= 4
+    assert "full" in md  # the command that made it
+
+
+def test_resume_keeps_finished_runs(ablation):
+    out, half, full = ablation["out"], ablation["half"], ablation["full"]
+    # the half grid's runs were neither redone nor changed by the second command
+    assert set(ablation["first"]) == {"char.seed0", "bpe-40.seed0", "kmer-logreg-3.seed0"}
+    now = _mtimes(out / "runs")
+    for run_id, mtime in ablation["first"].items():
+        assert now[run_id] == mtime
+    by_id = {r["run_id"]: r for r in full["runs"]}
+    for r in half["runs"]:
+        assert by_id[r["run_id"]] == r
+
+
+def test_killed_run_is_redone_identically(ablation):
+    out, full, cfg = ablation["out"], ablation["full"], ablation["cfg"]
+    before = _mtimes(out / "runs")
+    # a kill mid-run leaves only a temporary folder and no result
+    victim = out / "runs" / "bpe-40.seed1"
+    shutil.move(victim, out / "runs" / ".bpe-40.seed1.killed.tmp")
+    again = run_ablation(cfg.with_(jobs=1), out, command="full")
+    after = _mtimes(out / "runs")
+    assert not list((out / "runs").glob(".*.tmp"))
+    assert after.keys() == before.keys()
+    assert [k for k in after if after[k] != before[k]] == ["bpe-40.seed1"]
+    old = {r["run_id"]: r for r in full["runs"]}["bpe-40.seed1"]
+    new = {r["run_id"]: r for r in again["runs"]}["bpe-40.seed1"]
+    assert new["metrics"] == old["metrics"]  # same seed, same numbers
+    assert new["confusion"] == old["confusion"]
+    assert again["summary"] == full["summary"] or all(
+        a["metrics"] == b["metrics"] for a, b in zip(again["summary"], full["summary"]))
+
+
+def test_other_settings_cannot_reuse_the_folder(ablation):
+    cfg = ablation["cfg"].with_(epochs=2)
+    with pytest.raises(AblationError, match=r"different settings \(epochs\)"):
+        run_ablation(cfg, ablation["out"])
+
+
+def test_plan_order():
+    cfg = load_config(None, task="selex-sim", tokenizers="char,kmer:3", seeds="1,0", baseline_k=0)
+    assert [r.run_id for r in plan(cfg)] == ["char.seed1", "char.seed0", "kmer-3.seed1",
+                                             "kmer-3.seed0"]
