@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections import Counter
 
 import numpy as np
@@ -21,6 +22,13 @@ from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score, matthew
 
 def _r(x: float) -> float:
     return round(float(x), 4)
+
+
+def _mcc(y_true, y_pred) -> float:
+    """MCC; 0 where one class only is present (sklearn warns, then says 0)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return _r(matthews_corrcoef(y_true, y_pred))
 
 
 def classification_metrics(y_true, probs, classes: list[str], train_labels=None) -> dict:
@@ -42,7 +50,7 @@ def classification_metrics(y_true, probs, classes: list[str], train_labels=None)
         "n": int(len(y_true)),
         "accuracy": _r(accuracy_score(y_true, y_pred)),
         "macro_f1": _r(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)),
-        "mcc": _r(matthews_corrcoef(y_true, y_pred)),
+        "mcc": _mcc(y_true, y_pred),
         "auroc": _auroc(y_true, probs, len(classes)),
         "per_class": {c: {"precision": _r(p[i]), "recall": _r(r[i]), "f1": _r(f[i]),
                           "support": int(s[i])} for i, c in enumerate(classes)},
@@ -54,7 +62,7 @@ def classification_metrics(y_true, probs, classes: list[str], train_labels=None)
     out["majority_baseline"] = {
         "label": classes[major], "accuracy": _r(accuracy_score(y_true, base)),
         "macro_f1": _r(f1_score(y_true, base, labels=labels, average="macro", zero_division=0)),
-        "mcc": _r(matthews_corrcoef(y_true, base))}
+        "mcc": _mcc(y_true, base)}
     return out
 
 
@@ -64,8 +72,9 @@ def _auroc(y_true: np.ndarray, probs: np.ndarray, n_classes: int) -> float | Non
         return None
     if n_classes == 2:
         return _r(roc_auc_score(y_true, probs[:, 1]))
-    p = probs / probs.sum(axis=1, keepdims=True)  # sklearn wants rows summing to one
-    return _r(roc_auc_score(y_true, p, multi_class="ovr", average="macro"))
+    if not np.allclose(probs.sum(axis=1), 1.0):  # sklearn wants rows summing to one
+        probs = probs / probs.sum(axis=1, keepdims=True)
+    return _r(roc_auc_score(y_true, probs, multi_class="ovr", average="macro"))
 
 
 def softmax(logits) -> np.ndarray:

@@ -1,0 +1,281 @@
+"""`classify` command line: a thin layer over the classifier library.
+
+The same ``classify train`` runs on the CPU, on one GPU (found automatically), or on
+several GPUs with ``accelerate launch -m classifier.cli train ...`` (transformers'
+Trainer does the distribution; only the main process writes the model directory).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import click
+
+from corpora.cli import common_options, run_cli, setup_logging
+from corpora.progress import set_quiet
+from corpora.readers import ReadOptions
+
+from .config import METRICS, TrainConfig
+from .presets import ARCHS, NEURAL_ARCHS, PRESETS
+
+log = logging.getLogger(__name__)
+
+
+def read_options(f):
+    """How input files are read (corpora's ReadOptions)."""
+    opts = [
+        click.option("--format", "fmt", type=click.Choice(["fasta", "fastq", "lines", "csv", "tsv", "json"]),
+                     default=None, help="Input format (default: sniffed)."),
+        click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default="auto",
+                     show_default=True, help="Sequence alphabet."),
+        click.option("--iupac", type=click.Choice(["reject", "drop", "keep"]), default="reject",
+                     show_default=True, help="Ambiguous letters (N, R, Y...)."),
+        click.option("--seq-column", default=None, help="Sequence column: name or 0-based index."),
+        click.option("--label-column", default=None, help="Label column: name or 0-based index."),
+    ]
+    for o in reversed(opts):
+        f = o(f)
+    return f
+
+
+def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
+    from .inputs import parse_column
+    label = parse_column(label_column)
+    return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=parse_column(seq_column),
+                       label_column=label, label_from="column" if label is not None else "auto")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+    """Train, evaluate and apply sequence classifiers on learned vocabularies."""
+    setup_logging(quiet, verbose)
+    set_quiet(quiet)
+    ctx.obj = {"debug": debug, "quiet": quiet}
+
+
+@cli.command()
+@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+              help="Tokenizer directory (tokenizer-lab train); default: the one in --init.")
+@click.option("--data", multiple=True, type=click.Path(), help="Training file(s), any format corpora reads.")
+@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: a stratified part of train).")
+@click.option("--test", type=click.Path(), default=None, help="Test file.")
+@click.option("--task", default=None, help="A named task instead of --data (see `corpora tasks`).")
+@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
+@click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
+@click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
+@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
+@click.option("--epochs", type=int, default=10, show_default=True)
+@click.option("--batch-size", type=int, default=32, show_default=True)
+@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
+@click.option("--weight-decay", type=float, default=0.01, show_default=True)
+@click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
+@click.option("--dropout", type=float, default=0.1, show_default=True)
+@click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
+@click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
+              help="Validation metric for early stopping and the best epoch.")
+@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
+@click.option("--length-percentile", type=float, default=99.0, show_default=True)
+@click.option("--truncation/--no-truncation", default=True, show_default=True,
+              help="Cut sequences longer than the model, or refuse them.")
+@click.option("--class-weights", is_flag=True, help="Weight the loss by inverse class frequency.")
+@click.option("--valid-fraction", type=float, default=0.1, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None, help="CPU threads (default: idle cores).")
+@click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
+@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
+@click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
+@read_options
+def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
+          label_column, **options) -> None:
+    """Train a classifier and write MODELDIR (weights, tokenizer, metrics, plots, card)."""
+    from .errors import ClassifierError
+    from .inputs import from_files, from_task
+    from .train import train_classifier
+
+    if bool(data) == bool(task):
+        raise click.UsageError("give either --data FILE or --task NAME")
+    try:
+        config = TrainConfig(**options)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    tok = None
+    if config.arch != "kmer-logreg":
+        from tokenizer_lab import load_tokenizer
+        if tokenizer_dir is None and config.init is None:
+            raise click.UsageError(f"--arch {config.arch} needs --tokenizer DIR (or --init MLMDIR)")
+        tok = load_tokenizer(tokenizer_dir or config.init)
+    if task:
+        inputs = from_task(task, mirror, config.seed)
+        if valid or test:
+            raise ClassifierError("--valid/--test come with --data; a --task has its own split")
+    else:
+        inputs = from_files(data, valid, test, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    info = dict(inputs.info, tokenizer_dir=tokenizer_dir)
+    result = train_classifier(config, tok, inputs.train, inputs.valid, inputs.test, out_dir=out,
+                              data_info=info)
+    m, c = result.metrics, result.costs
+    split = "test" if inputs.test else "validation"
+    click.echo(f"{split}: accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
+               f"MCC {m['mcc']:.4f}  AUROC {m['auroc'] if m['auroc'] is not None else 'n/a'}  "
+               f"(majority baseline {m['majority_baseline']['accuracy']:.4f})")
+    click.echo(f"{c['params']} parameters, {c['train_seconds']:.1f} s training, "
+               f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
+
+
+@cli.command()
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
+@click.option("--data", required=True, type=click.Path(), help="Labelled sequences.")
+@click.option("--out", type=click.Path(), default=None, help="Write the metrics as JSON here.")
+@click.option("--batch-size", type=int, default=128, show_default=True)
+@click.option("--threads", type=int, default=None)
+@read_options
+def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
+    """Metrics of a trained model on labelled data (over the whole set)."""
+    from corpora.atomic import atomic_write
+
+    from .evaluate import evaluate_model
+    from .inputs import read_files
+
+    records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    m = evaluate_model(model_dir, records, batch_size, threads)
+    if out:
+        with atomic_write(out) as fh:
+            json.dump(m, fh, indent=2)
+    click.echo(f"n {m['n']}  accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
+               f"MCC {m['mcc']:.4f}  AUROC {m['auroc'] if m['auroc'] is not None else 'n/a'}  "
+               f"(majority baseline {m['majority_baseline']['accuracy']:.4f})")
+    click.echo("class\tprecision\trecall\tf1\tsupport")
+    for name, v in m["per_class"].items():
+        click.echo(f"{name}\t{v['precision']:.4f}\t{v['recall']:.4f}\t{v['f1']:.4f}\t{v['support']}")
+
+
+@cli.command()
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
+@click.option("--data", required=True, type=click.Path(), help="Sequences (labels are ignored).")
+@click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
+@click.option("--batch-size", type=int, default=128, show_default=True)
+@click.option("--threads", type=int, default=None)
+@read_options
+def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
+    """Predicted label and probability per class for each sequence."""
+    from .evaluate import predict_file
+    from .inputs import read_files
+
+    opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
+    records = read_files([data], opts)
+    path, n = predict_file(model_dir, records, out, batch_size, threads)
+    click.echo(f"{n} predictions written to {path}")
+
+
+@cli.command()
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
+@click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
+@click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
+@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
+@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
+@click.option("--epochs", type=int, default=5, show_default=True)
+@click.option("--batch-size", type=int, default=64, show_default=True)
+@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
+@click.option("--mlm-probability", type=float, default=0.15, show_default=True)
+@click.option("--max-length", type=int, default=None)
+@click.option("--max-sequences", type=int, default=None, help="Use only the first N reads.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--max-train-seconds", type=float, default=None)
+@read_options
+def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
+    """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
+    from tokenizer_lab import load_tokenizer
+
+    from .inputs import read_files
+    from .pretrain import PretrainConfig, pretrain_mlm
+
+    try:
+        config = PretrainConfig(**options)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    tok = load_tokenizer(tokenizer_dir)
+    opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
+    records = read_files(list(corpus), ReadOptions(**{**opts.__dict__, "label_from": "none"}))
+    s = pretrain_mlm(config, tok, records, out)
+    click.echo(f"masked LM on {s['train']} reads: best validation loss {s['best_valid_loss']} "
+               f"(epoch {s['best_epoch']}), mask span {s['mask_span']}; written to {out}")
+
+
+@cli.command()
+@click.argument("model_dir", type=click.Path())
+@click.option("--hub-ready", "out", type=click.Path(), default=None,
+              help="Copy the checked folder here, ready to upload.")
+@click.option("--push", is_flag=True, help="Push to the Hugging Face hub (needs a network).")
+def export(model_dir, out, push) -> None:
+    """Check MODEL_DIR is complete (and loads); copy it for the hub."""
+    from .export import check_complete, export_hub_ready, push_to_hub
+
+    if push:
+        push_to_hub(model_dir)
+    files = export_hub_ready(model_dir, out) if out else check_complete(model_dir)
+    click.echo(f"{model_dir}: complete ({len(files)} files)" + (f"; copied to {out}" if out else ""))
+
+
+@cli.command()
+@click.argument("config", required=False, type=click.Path())
+@click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
+@click.option("--task", default=None, help="A named task (see `corpora tasks`).")
+@click.option("--data", "train", type=click.Path(), default=None, help="Training file, instead of --task.")
+@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: 10% of train).")
+@click.option("--test", type=click.Path(), default=None, help="Test file (with --data).")
+@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
+@click.option("--tokenizers", default=None, help="Grid, e.g. char,kmer:3,bpe:512,unigram:512.")
+@click.option("--seeds", default=None, help="Seeds, e.g. 0,1,2 (default 0,1,2).")
+@click.option("--preset", type=click.Choice(list(PRESETS)), default=None, help="Model size (default tiny).")
+@click.option("--epochs", type=int, default=None)
+@click.option("--batch-size", type=int, default=None)
+@click.option("--lr", "learning_rate", type=float, default=None)
+@click.option("--max-length", type=int, default=None)
+@click.option("--baseline-k", type=int, default=None, help="k of the kmer-logreg baseline (0: none).")
+@click.option("--metric", "primary_metric", type=click.Choice(["accuracy", "macro_f1", "mcc", "auroc"]),
+              default=None, help="Metric that picks the best tokenizer (default accuracy).")
+@click.option("--max-train", type=int, default=None, help="Stratified subsample of train (speed).")
+@click.option("--max-test", type=int, default=None, help="Stratified subsample of test (speed).")
+@click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
+@click.option("--name", default=None, help="Title of the report.")
+@click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
+@click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
+@click.pass_context
+def ablate(ctx, config, out, report_only, **options) -> None:
+    """Tokenizer ablation: every tokenizer x seed, trained and tested on one split.
+
+    CONFIG is a TOML file (see classifier/configs/); options override it.
+    """
+    from .ablation.config import load_config
+    from .ablation.report import write_reports
+    from .ablation.results import load_results
+    from .ablation.runner import run_ablation
+
+    if report_only:
+        paths = write_reports(load_results(out), out)
+        click.echo(f"report: {paths['html']}")
+        return
+    cfg = load_config(config, **options)
+    given = [f"--{k.replace('_', '-')} {v}" for k, v in ctx.params.items()
+             if v not in (None, False) and k not in ("config", "out")]
+    command = " ".join(["classify ablate", *([config] if config else []), *given, "--out", out])
+
+    def on_run(run_id: str, done: int, total: int) -> None:
+        log.info("[%d/%d] %s finished", done, total, run_id)
+
+    res = run_ablation(cfg, out, command=command, on_run=on_run)
+    click.echo(f"{len(res['runs'])} runs; best by test {res['primary_metric']}: {res['best']}"
+               + (f"; {len(res['missing'])} missing" if res["missing"] else ""))
+    click.echo(f"report: {out}/report.html")
+
+
+def main(args=None) -> None:
+    run_cli(cli, "classify", args)
+
+
+if __name__ == "__main__":
+    main()
