@@ -143,6 +143,8 @@ def test_property_round_trip_and_spans(trained, name, seq):
     tok = trained[name]
     norm = normalize(seq, "rna")
     assert tok.decode(tok.encode(seq)) == norm
+    assert tok.prepare(seq) == tok.algorithm.prepare(norm, tok.spec, tok.primers)[0]
+    assert tok.encode_batch([seq, seq]) == [tok.encode(seq)] * 2
     spans = tok.token_spans(seq)
     if name == "kmer3" and len(norm) >= 3:  # overlapping: one k-mer per start position
         assert spans == [(i, i + 3) for i in range(len(norm) - 2)]

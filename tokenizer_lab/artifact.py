@@ -116,7 +116,7 @@ class LabTokenizer:
 
     def prepare(self, seq: str) -> str:
         """The text the HF tokenizer (and AutoTokenizer) reads for ``seq``."""
-        return self._prepared(seq)[1]
+        return self.algorithm.prepare_text(self.normalize(seq), self.spec, self.primers)
 
     def __call__(self, seqs: str | Sequence[str], **kwargs):
         """Like calling a HF tokenizer: a BatchEncoding with [CLS]/[SEP], masks, padding."""
@@ -126,6 +126,11 @@ class LabTokenizer:
 
     def encode(self, seq: str, add_special_tokens: bool = True) -> list[int]:
         return self._backend.encode(self.prepare(seq), add_special_tokens=add_special_tokens).ids
+
+    def encode_batch(self, seqs: Sequence[str], add_special_tokens: bool = True) -> list[list[int]]:
+        """Ids of many sequences at once (the fast path: no BatchEncoding, no padding)."""
+        texts = [self.prepare(s) for s in seqs]
+        return [e.ids for e in self._backend.encode_batch(texts, add_special_tokens=add_special_tokens)]
 
     def tokenize(self, seq: str) -> list[str]:
         """The tokens of ``seq``, without [CLS]/[SEP]."""

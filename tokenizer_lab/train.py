@@ -58,7 +58,7 @@ def token_frequencies(tok: LabTokenizer, seqs: list[str]) -> Counter:
     backend = tok.hf.backend_tokenizer
     batch = 8192
     for i in range(0, len(seqs), batch):
-        texts = [tok.algorithm.prepare(s, tok.spec, tok.primers)[0] for s in seqs[i:i + batch]]
+        texts = [tok.algorithm.prepare_text(s, tok.spec, tok.primers) for s in seqs[i:i + batch]]
         for enc in backend.encode_batch(texts, add_special_tokens=False):
             counts.update(enc.ids)
     return counts

@@ -66,6 +66,10 @@ class Algorithm:
         """Normalised sequence -> (text for the HF tokenizer, character map)."""
         return seq, None
 
+    def prepare_text(self, seq: str, spec: TokenizerSpec, primers: Primers) -> str:
+        """Just the text of :meth:`prepare` (override where the map is costly to build)."""
+        return self.prepare(seq, spec, primers)[0]
+
     def training_text(self, seq: str, spec: TokenizerSpec, primers: Primers) -> str:
         """What the trainer learns from: the read without its constant primers."""
         start, end = primers.body(seq)

@@ -137,6 +137,13 @@ class Kmer(Algorithm):
             cmap += [(s, e)] * len(w)
         return "".join(text), cmap
 
+    def prepare_text(self, seq: str, spec: TokenizerSpec, primers: Primers) -> str:
+        k = self.k(spec)
+        if not self.overlapping(spec) or primers.active() or len(seq) < k \
+                or not set(seq) <= set(_base(spec)):
+            return self.prepare(seq, spec, primers)[0]
+        return " ".join([seq[i:i + k] for i in range(len(seq) - k + 1)])  # the common case
+
     def join(self, tokens, hf_tokenizer, spec, primers):
         if not self.overlapping(spec):
             return super().join(tokens, hf_tokenizer, spec, primers)
