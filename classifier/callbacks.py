@@ -8,9 +8,12 @@ a tiny model costs more than the epoch itself.
 from __future__ import annotations
 
 import copy
+import logging
 import time
 
 from transformers import TrainerCallback
+
+log = logging.getLogger(__name__)
 
 
 class HistoryCallback(TrainerCallback):
@@ -51,6 +54,8 @@ class HistoryCallback(TrainerCallback):
                     ("_runtime", "_per_second")):
                 row["valid_" + k[len("eval_"):]] = round(float(v), 5)
         row["seconds"] = round(time.perf_counter() - self.start, 2)
+        log.info("epoch %s: %s", row["epoch"], ", ".join(
+            f"{k} {v:.4g}" for k, v in row.items() if k not in ("epoch", "learning_rate")))
 
     @property
     def history(self) -> list[dict]:
