@@ -9,8 +9,11 @@ import shutil
 
 import pytest
 
+from click.testing import CliRunner
+
 from classifier.ablation.config import AblationError, load_config
 from classifier.ablation.runner import plan, run_ablation
+from classifier.cli import cli
 
 MOTIF = "GGAUCC"
 
@@ -41,21 +44,47 @@ def _config(data_dir, **over):
     return load_config(None, **kw)
 
 
+TOML = """name = "tiny"
+tokenizers = ["char", "bpe:40"]
+preset = "tiny"
+epochs = 1
+batch_size = 16
+baseline_k = 3
+train = "train.csv"
+test = "test.csv"
+
+[train_options]
+patience = 0
+eval_batch_size = 64
+"""
+
+
+def _ablate(*args):
+    result = CliRunner().invoke(cli, ["ablate", *map(str, args)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
 def _mtimes(run_root):
     return {p.parent.name: p.stat().st_mtime_ns for p in run_root.glob("*/result.json")}
 
 
 @pytest.fixture(scope="module")
 def ablation(tmp_path_factory):
-    """Half the grid (seed 0), then the whole grid (seeds 0, 1) in 2 worker processes."""
+    """`classify ablate` on half the grid (seed 0), then the whole grid (seeds 0, 1) in
+    2 worker processes: the second command resumes the first."""
     data_dir = tmp_path_factory.mktemp("data")
+    _write_data(data_dir)
+    (data_dir / "tiny.toml").write_text(TOML)
     out = tmp_path_factory.mktemp("abl") / "run"
-    half = run_ablation(_config(data_dir), out, command="half")
+    first_out = _ablate(data_dir / "tiny.toml", "--seeds", "0", "--out", out)
+    half = json.loads((out / "results.json").read_text())
     first = _mtimes(out / "runs")
-    full_cfg = _config(data_dir, seeds="0,1", jobs=2)
-    full = run_ablation(full_cfg, out, command="full")
+    full_out = _ablate(data_dir / "tiny.toml", "--seeds", "0,1", "--jobs", 2, "--out", out)
+    full = json.loads((out / "results.json").read_text())
+    full_cfg = load_config(data_dir / "tiny.toml", seeds="0,1")
     return {"out": out, "half": half, "full": full, "first": first, "cfg": full_cfg,
-            "data_dir": data_dir}
+            "data_dir": data_dir, "outputs": (first_out, full_out)}
 
 
 def test_every_run_recorded_with_metrics_and_costs(ablation):
@@ -95,7 +124,11 @@ def test_report_contains_every_run(ablation):
         assert r["run_id"] in md and r["run_id"] in html
     assert json.loads((out / "results.json").read_text())["runs"] == full["runs"]
     assert html.count("data:image/png;base64,") >= 4
-    assert "full" in md  # the command that made it
+    # the exact command that made it, for the Reproduce section
+    assert "classify ablate " in md and "--seeds 0,1 --jobs 2 --out" in md
+    first_out, full_out = ablation["outputs"]
+    assert "3 runs; best by test accuracy:" in first_out
+    assert "6 runs; best by test accuracy:" in full_out and "report.html" in full_out
 
 
 def test_resume_keeps_finished_runs(ablation):
@@ -116,7 +149,7 @@ def test_killed_run_is_redone_identically(ablation):
     # a kill mid-run leaves only a temporary folder and no result
     victim = out / "runs" / "bpe-40.seed1"
     shutil.move(victim, out / "runs" / ".bpe-40.seed1.killed.tmp")
-    again = run_ablation(cfg.with_(jobs=1), out, command="full")
+    again = run_ablation(cfg, out, command="again")
     after = _mtimes(out / "runs")
     assert not list((out / "runs").glob(".*.tmp"))
     assert after.keys() == before.keys()
@@ -139,3 +172,42 @@ def test_plan_order():
     cfg = load_config(None, task="selex-sim", tokenizers="char,kmer:3", seeds="1,0", baseline_k=0)
     assert [r.run_id for r in plan(cfg)] == ["char.seed1", "char.seed0", "kmer-3.seed1",
                                              "kmer-3.seed0"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--task", "no-such-task", "--tokenizers", "char"], "unknown task 'no-such-task'"),
+    (["--tokenizers", "char"], "no data: give a named task"),
+    (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "bpx:64"],
+     "unknown algorithm 'bpx'"),
+    (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "char", "--lr", "-1"],
+     "training settings: learning_rate must be positive"),
+    (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv"),
+])
+def test_bad_input_one_line_error_and_no_output(tmp_path, args, message):
+    _write_data(tmp_path)
+    out = tmp_path / "out"
+    args = [a.format(d=tmp_path) for a in args]
+    result = CliRunner().invoke(cli, ["ablate", *args, "--out", str(out)])
+    assert result.exit_code == 1 or result.exit_code == 2
+    assert message in result.output or message in str(result.exception)
+    assert not out.exists()
+
+
+def test_bad_input_through_main_exits_1(tmp_path, capsys):
+    from classifier.cli import main
+    with pytest.raises(SystemExit) as info:
+        main(["ablate", "--task", "no-such-task", "--tokenizers", "char", "--out", str(tmp_path / "o")])
+    assert info.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("Error: unknown task 'no-such-task'") and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_report_only_rerenders_from_json(ablation, tmp_path):
+    out = ablation["out"]
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy)
+    (copy / "report.html").unlink()
+    output = _ablate("--report-only", "--out", copy)
+    assert (copy / "report.html").read_text() == (out / "report.html").read_text()
+    assert "report:" in output

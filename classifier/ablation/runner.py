@@ -135,6 +135,9 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
     each finished run (the CLI logs it).
     """
     out_dir = Path(out_dir)
+    # bad input fails here, before anything is written
+    split, source = ablation_data.load_split(cfg)
+    check_grid(cfg)
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _check_fingerprint(cfg, out_dir)
@@ -142,7 +145,6 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
         run_root.mkdir(exist_ok=True)
         for stale in run_root.glob(".*.tmp"):  # left by a killed run: redo it
             shutil.rmtree(stale, ignore_errors=True)
-        split, source = ablation_data.load_split(cfg)
         grid = plan(cfg)
         pending = [s for s in grid if not is_done(run_root, s)]
         log.info("%d runs in the grid, %d already finished, %d to run with %d job(s)",
@@ -168,6 +170,20 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
                     if on_run:
                         on_run(run_id, done, len(grid))
         return collect(cfg, out_dir, split, source, command)
+
+
+def check_grid(cfg: AblationConfig) -> None:
+    """Every tokenizer spec and the training config are valid (AblationError if not)."""
+    from tokenizer_lab import algorithms
+
+    from .train import train_config, tokenizer_spec
+    known = algorithms.names()
+    for choice in cfg.tokenizers:
+        if choice.algorithm not in known:
+            raise AblationError(f"tokenizer {choice.label}: unknown algorithm "
+                                f"{choice.algorithm!r}; installed: {', '.join(known)}")
+        tokenizer_spec(choice, cfg.seeds[0])
+    train_config(cfg, cfg.seeds[0], None)
 
 
 def collect(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str,

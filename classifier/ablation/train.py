@@ -78,6 +78,20 @@ def tokenizer_spec(choice: TokenizerChoice, seed: int):
         raise AblationError(f"tokenizer {choice.label}: {exc}") from None
 
 
+def train_config(cfg: AblationConfig, seed: int, threads: int | None):
+    """The classifier's TrainConfig for one run (ablation settings + train_options)."""
+    from classifier.config import TrainConfig
+    kw = dict(cfg.train_options)
+    for name in ("epochs", "batch_size", "learning_rate", "max_length"):
+        if getattr(cfg, name) is not None:
+            kw[name] = getattr(cfg, name)
+    try:
+        return TrainConfig(arch="albert", preset=cfg.preset, seed=seed, threads=threads, **kw)
+    except (TypeError, ValueError) as exc:
+        from .config import AblationError
+        raise AblationError(f"training settings: {exc}") from None
+
+
 def intrinsic_stats(tok, records) -> dict:
     """Tokens per sequence and nucleotides per token on ``records`` (no specials),
     plus the structure and motif statistics of ``tokenizer_lab.metrics`` where available."""
@@ -112,17 +126,12 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
     """Tokenizer on train only, then the classifier; returns the run's measurements."""
     import transformers
 
-    from classifier.config import TrainConfig
     from classifier.train import train_classifier
     from tokenizer_lab import train_tokenizer
 
     transformers.set_seed(seed)
     spec = tokenizer_spec(choice, seed)
-    train_kw = dict(cfg.train_options)
-    for name in ("epochs", "batch_size", "learning_rate", "max_length"):
-        if getattr(cfg, name) is not None:
-            train_kw[name] = getattr(cfg, name)
-    tcfg = TrainConfig(arch="albert", preset=cfg.preset, seed=seed, threads=threads, **train_kw)
+    tcfg = train_config(cfg, seed, threads)
     with PeakRSS() as peak:
         t0 = time.perf_counter()
         tok = train_tokenizer([r.seq for r in split.train], spec)
