@@ -217,12 +217,19 @@ def fetch_cmd(name: str, mirror: str | None, cache_dir: str | None, base_url: st
 @click.argument("target", metavar="TASK_OR_FILE")
 @mirror_option
 @click.option("--seed", default=0, show_default=True, help="Split seed for a task.")
+@click.option("--split", "split_method", type=click.Choice(["stratified", "similarity"]),
+              default="stratified", show_default=True,
+              help="Task split: stratified random, or keep near-identical sequences together.")
+@click.option("--identity", default=0.9, show_default=True, type=click.FloatRange(0.5, 1.0),
+              help="Edit-distance identity for --split similarity and --near.")
+@click.option("--near", is_flag=True,
+              help="Also count valid/test sequences with a near-identical one in train.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also write the JSON summary to this file.")
 @read_options
-def describe_cmd(target: str, mirror: str | None, seed: int, as_json: bool, out: str | None,
-                 **kw) -> None:
+def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, identity: float,
+                 near: bool, as_json: bool, out: str | None, **kw) -> None:
     """Counts per class and split, lengths, alphabet, duplicates, train/test overlap.
 
     TASK_OR_FILE is a task name (see `corpora tasks`) or a sequence file.
@@ -242,8 +249,10 @@ def describe_cmd(target: str, mirror: str | None, seed: int, as_json: bool, out:
         recs = list(read_records(target, ReadOptions(**read_kw), rep))
         summary = describe_parts({"all": recs}, name=target, report={"read": read_report_dict(rep)})
     else:
-        task = load_task(_task_name(target, "TASK_OR_FILE"), mirror=mirror, seed=seed)
-        summary = describe_parts(task.parts(), name=target, report=task.report)
+        task = load_task(_task_name(target, "TASK_OR_FILE"), mirror=mirror, seed=seed,
+                         split=split_method, identity=identity)
+        summary = describe_parts(task.parts(), name=target, report=task.report,
+                                 identity=identity if near else None)
     text = json.dumps(summary, indent=2)
     if out:
         with atomic_write(out) as fh:

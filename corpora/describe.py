@@ -51,9 +51,41 @@ def _duplicates(recs: Sequence[Record]) -> dict:
     return {"records": len(recs), "distinct": len(labels), "conflicting_labels": conflicting}
 
 
+def near_overlap(train: Sequence[Record], others: Mapping[str, Sequence[Record]],
+                 identity: float = 0.9) -> dict[str, int]:
+    """For each other part, how many records have a near-identical sequence in train.
+
+    One pass over all parts together.
+
+    >>> near_overlap([Record("a", "ACGTACGTAC")], {"test": [Record("b", "ACGTACGTAA"),
+    ...                                                     Record("c", "GGGGCCCCTT")]})
+    {'test': 1}
+    """
+    from .similarity import similar_pairs
+
+    seqs = [r.seq for r in train]
+    owner: list[str] = []
+    for name, part in others.items():
+        seqs.extend(r.seq for r in part)
+        owner.extend([name] * len(part))
+    n = len(train)
+    hit: set[int] = set()
+    for i, j in similar_pairs(seqs, identity):
+        if i < n <= j:  # i < j always: a train record and another part's record
+            hit.add(j)
+    counts = {name: 0 for name in others}
+    for j in hit:
+        counts[owner[j - n]] += 1
+    return counts
+
+
 def describe_parts(parts: Mapping[str, Sequence[Record]], name: str = "data",
-                   report: dict | None = None) -> dict:
-    """Summarise named parts (``train``/``valid``/``test`` or one ``all``)."""
+                   report: dict | None = None, identity: float | None = None) -> dict:
+    """Summarise named parts (``train``/``valid``/``test`` or one ``all``).
+
+    With ``identity``, also count valid and test records that have a
+    near-identical sequence (edit distance) in train.
+    """
     parts = {k: list(v) for k, v in parts.items()}
     everything = [r for recs in parts.values() for r in recs]
     classes = sorted({str(r.label) for r in everything})
@@ -76,6 +108,11 @@ def describe_parts(parts: Mapping[str, Sequence[Record]], name: str = "data",
         if "test" in parts and "valid" in parts:
             out["overlap"]["test_in_train_or_valid"] = verbatim_overlap(
                 parts["train"] + parts["valid"], parts["test"])
+        if identity is not None:
+            others = {k: v for k, v in parts.items() if k != "train"}
+            for k, n in near_overlap(parts["train"], others, identity).items():
+                out["overlap"][f"{k}_near_train"] = n
+            out["overlap"]["near_identity"] = identity
     if report:
         out["report"] = report
     return out
@@ -104,8 +141,14 @@ def format_description(d: dict) -> str:
     lines.append("duplicates (records / distinct sequences / records whose sequence has several labels):")
     for k, dup in d["duplicates"].items():
         lines.append(f"  {k:<6} {dup['records']} / {dup['distinct']} / {dup['conflicting_labels']}")
+    ident = d["overlap"].get("near_identity")
     for k, n in d["overlap"].items():
-        what = k.replace("_in_", " sequences also in ").replace("_or_", " or ")
+        if k == "near_identity":
+            continue
+        if k.endswith("_near_train"):
+            what = f"{k.split('_')[0]} sequences with a near-identical (>= {ident:g}) one in train"
+        else:
+            what = k.replace("_in_", " sequences also in ").replace("_or_", " or ")
         lines.append(f"overlap: {n} {what}")
     rep = d.get("report") or {}
     for key in ("read", "read_train", "read_valid", "read_test"):

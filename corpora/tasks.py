@@ -21,7 +21,7 @@ from .labels import TARGET_CHEMISTRY, LabelReport, bin_by_score, class_list, map
 from .readers import ReadOptions, read_records
 from .records import ReadReport, Record
 from .registry import dataset_files
-from .splits import Split, holdout_valid, make_split, stratified_split
+from .splits import Split, make_split, similarity_split, stratified_split
 
 log = logging.getLogger(__name__)
 
@@ -72,20 +72,54 @@ def _finish(name: str, split: Split, report: dict) -> TaskData:
     return TaskData(name, split.train, split.valid, split.test, classes, report)
 
 
-# Each builder: (files by registry path, seed, report) -> Split.
-Builder = Callable[[dict[str, Path], int, dict], Split]
+SPLIT_METHODS = ("stratified", "similarity")
 
 
-def _nrc(files: dict[str, Path], seed: int, report: dict) -> Split:
+@dataclass(frozen=True)
+class SplitPlan:
+    """How a task is split: seeded stratified random, or similarity-aware.
+
+    ``similarity`` keeps clusters of near-identical sequences (``identity``,
+    edit distance) inside one part; where a task has an official test set, it
+    only shapes the validation part.
+    """
+
+    seed: int = 0
+    method: str = "stratified"
+    identity: float = 0.9
+
+    def __post_init__(self) -> None:
+        if self.method not in SPLIT_METHODS:
+            raise ValueError(f"split method must be one of {SPLIT_METHODS}, got {self.method!r}")
+        if not 0.5 <= self.identity <= 1.0:
+            raise ValueError(f"identity must be between 0.5 and 1.0 (e.g. 0.9), got {self.identity}")
+
+    def split(self, recs: list[Record], valid: float = VALID_FRACTION,
+              test: float = TEST_FRACTION) -> Split:
+        if self.method == "similarity":
+            return similarity_split(recs, valid, test, self.seed, self.identity)
+        return stratified_split(recs, valid, test, self.seed)
+
+    def holdout(self, train: list[Record], test: list[Record], what: str,
+                valid: float = VALID_FRACTION) -> Split:
+        inner = self.split(train, valid=0.0, test=valid)
+        return make_split(inner.train, inner.test, test, f"{what}, {self.method} valid from train",
+                          self.seed)
+
+
+# Each builder: (files by registry path, split plan, report) -> Split.
+Builder = Callable[[dict[str, Path], SplitPlan, dict], Split]
+
+
+def _nrc(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
     opts = dict(alphabet="dna", label_from="header")
     train = _read([files["nrc/train.fasta"]], report, "read_train", **opts)
     test = _read([files["nrc/test.fasta"]], report, "read_test", **opts)
-    return holdout_valid(train, test, valid=VALID_FRACTION, seed=seed,
-                         method="official train/test, stratified valid from train")
+    return plan.holdout(train, test, "official train/test")
 
 
 def _alx4(rounds: Sequence[int]) -> Builder:
-    def build(files: dict[str, Path], seed: int, report: dict) -> Split:
+    def build(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
         rep = ReadReport()
         recs: list[Record] = []
         for r in rounds:
@@ -93,42 +127,42 @@ def _alx4(rounds: Sequence[int]) -> Builder:
             recs.extend(read_records(path, ReadOptions(alphabet="dna", label_from="file",
                                                        label_value=f"r{r}"), rep))
         report["read"] = read_report_dict(rep)
-        return stratified_split(recs, VALID_FRACTION, TEST_FRACTION, seed)
+        return plan.split(recs)
     return build
 
 
 def _quartiles(path: str, **options) -> Builder:
-    def build(files: dict[str, Path], seed: int, report: dict) -> Split:
+    def build(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
         recs = _read([files[path]], report, **options)
         lrep = LabelReport()
         recs = bin_by_score(recs, "quartiles-top-bottom", lrep)
         report["labels"] = lrep.as_dict()
-        return stratified_split(recs, VALID_FRACTION, TEST_FRACTION, seed)
+        return plan.split(recs)
     return build
 
 
-def _aptacom(files: dict[str, Path], seed: int, report: dict) -> Split:
+def _aptacom(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
     recs = _read([files["aptacom/AptaCom03.csv"]], report, alphabet="dna", iupac="drop",
                  on_invalid="drop", seq_column="aptamer_sequence",
                  label_column="target_chemistry", label_from="column")
     lrep = LabelReport()
     recs = map_labels(recs, TARGET_CHEMISTRY, report=lrep)
     report["labels"] = lrep.as_dict()
-    return stratified_split(recs, VALID_FRACTION, TEST_FRACTION, seed)
+    return plan.split(recs)
 
 
-def _raptgen(files: dict[str, Path], seed: int, report: dict) -> Split:
+def _raptgen(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
     recs = _read([files["raptgen-sim/multiple_sequences.txt"]], report, format="csv",
                  header=False, alphabet="dna", seq_column=1, label_column=0, label_from="column")
-    return stratified_split(recs, VALID_FRACTION, TEST_FRACTION, seed)
+    return plan.split(recs)
 
 
-def _selex_sim(files: dict[str, Path], seed: int, report: dict) -> Split:
+def _selex_sim(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
     from . import simulate  # imported here so that the other tasks never depend on it
 
     recs = simulate.default_library(seed=0)  # one fixed library; the seed picks the split
     report["read"] = {"records": len(recs), "simulator": "corpora.simulate.default_library(seed=0)"}
-    return stratified_split(recs, VALID_FRACTION, TEST_FRACTION, seed)
+    return plan.split(recs)
 
 
 _SPLIT_NOTE = "stratified 70/10/20 train/valid/test"
@@ -172,13 +206,19 @@ def _check_name(name: str) -> None:
 
 
 def load_task(name: str, mirror: str | Path | None = None, seed: int = 0,
-              cache_dir: str | Path | None = None) -> TaskData:
-    """Load a named task (files from ``mirror``/``$CORPORA_MIRROR`` or the cache)."""
+              cache_dir: str | Path | None = None, split: str = "stratified",
+              identity: float = 0.9) -> TaskData:
+    """Load a named task (files from ``mirror``/``$CORPORA_MIRROR`` or the cache).
+
+    ``split="similarity"`` keeps near-identical sequences (``identity``) in one
+    part; the default is the seeded stratified split the task describes.
+    """
     _check_name(name)
+    plan = SplitPlan(seed, split, identity)
     dataset, build, desc = _TASKS[name]
     files = {} if dataset is None else dataset_files(dataset, mirror=mirror, cache_dir=cache_dir)
     report: dict = {"task": name, "description": desc, "dataset": dataset, "seed": seed}
-    task = _finish(name, build(files, seed, report), report)
+    task = _finish(name, build(files, plan, report), report)
     log.info("task %s: %d train / %d valid / %d test, %d classes; %d test records also in train",
              name, len(task.train), len(task.valid), len(task.test), len(task.classes),
              task.report["split"]["test_in_train"])
@@ -202,6 +242,5 @@ def load_files(train: str | Path | Sequence[str | Path], valid: str | Path | Non
         va = _read([Path(valid)], report, "read_valid", **read_options)
         split = make_split(tr, va, te, "given files", seed)
     else:
-        split = holdout_valid(tr, te, valid=valid_fraction, seed=seed,
-                              method="given train/test, stratified valid from train")
+        split = SplitPlan(seed).holdout(tr, te, "given train/test", valid=valid_fraction)
     return _finish("files", split, report)
