@@ -98,4 +98,7 @@ class FoldCache:
             self._conn = None
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: sqlite3 may already be gone
+            pass
