@@ -244,6 +244,9 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
     from .tasks import load_task, read_report_dict
 
     read_kw = _read_kwargs(kw)
+    if Path(target).is_dir():
+        raise click.BadParameter(f"{target} is a folder; give a sequence file or a task name",
+                                 param_hint="TASK_OR_FILE")
     if Path(target).exists():
         rep = ReadReport()
         recs = list(read_records(target, ReadOptions(**read_kw), rep))

@@ -223,6 +223,11 @@ def fetch(name: str, cache_dir: str | Path | None = None, mirror: str | Path | N
     ds = get_dataset(name)
     root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     mirror = Path(mirror) if mirror is not None else default_mirror()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatasetError(f"{root}: cannot create the cache folder ({exc.strerror or exc}); "
+                           "choose another with --cache-dir or CORPORA_CACHE") from None
     for f in ds.files:
         dest = root / f.path
         if dest.is_file():
@@ -237,9 +242,12 @@ def fetch(name: str, cache_dir: str | Path | None = None, mirror: str | Path | N
                 raise DatasetError(f"{src}: not found; a mirror must be laid out like "
                                    f"shared/datasets (expected {f.path} under {mirror})")
             log.info("copying %s from %s", f.path, mirror)
-            with open(src, "rb") as stream:
-                _copy_checked(stream, dest, f, str(src))
-            shutil.copystat(src, dest)
+            try:
+                with open(src, "rb") as stream:
+                    _copy_checked(stream, dest, f, str(src))
+                shutil.copystat(src, dest)
+            except OSError as exc:
+                raise DatasetError(f"{dest}: cannot copy from {src} ({exc.strerror or exc})") from None
         else:
             url = f.url(base_url)
             log.info("downloading %s", url)

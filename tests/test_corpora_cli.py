@@ -137,3 +137,14 @@ def test_describe_similarity_split_has_no_near_duplicates_across_parts(mirror):
                             "valid_near_train": 0, "test_near_train": 0, "near_identity": 0.9}
     assert d["report"]["split"]["method"] == "similarity" and d["sizes"]["test"] > 1900
     assert len(d["classes"]) == 10
+
+
+def test_folder_and_unwritable_cache_are_clean_errors(mirror, tmp_path, capsys):
+    result = CliRunner().invoke(cli, ["describe", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder; give a sequence file or a task name" in result.output
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    code, out, err = run_main(["fetch", "raptgen-sim", "--mirror", str(mirror),
+                               "--cache-dir", str(blocker / "cache")], capsys)
+    assert code == 1 and err.count("\n") == 1
+    assert err.startswith(f"Error: {blocker / 'cache'}: cannot create the cache folder")
