@@ -131,3 +131,27 @@ def test_download_errors_are_one_line(tmp_path, http_origin, monkeypatch):
     with pytest.raises(DatasetError, match=r"CHK2.json: download failed \(HTTP 404 File not found\); use --mirror DIR"):
         fetch("chk2-aptamer", cache_dir=tmp_path / "cache")
     assert not (tmp_path / "cache" / "chk2-aptamer" / "CHK2.json").exists()
+
+
+def test_data_sets_without_a_task_read_through_the_registry(mirror):
+    from corpora import ReadReport, read_records
+    from corpora.splits import verbatim_overlap
+
+    f = dataset_files("nrc-original", mirror=mirror)
+    train_path = f["nrc-original/dataset_Rfam_6320_13classes.fasta"]
+    train = list(read_records(train_path, iupac="keep"))
+    test = list(read_records(f["nrc-original/dataset_Rfam_validated_2600_13classes.fasta"], iupac="keep"))
+    assert (len(train), len(test), len({r.label for r in train})) == (6320, 2600, 13)
+    assert (train[0].id, train[0].label) == ("RF00001_AF095839_1_346-228", "5S_rRNA")
+    assert verbatim_overlap(train, test) == 347
+    rep = ReadReport()
+    assert len(list(read_records(train_path, iupac="drop", report=rep))) == 6320 - 159
+    assert rep.dropped_ambiguous == 159
+    tgm2 = list(read_records(dataset_files("tgm2-selex", mirror=mirror)["tgm2-selex/datasetC_x_z.csv"]))
+    assert len(tgm2) == 38513 and {len(r.seq) for r in tgm2} == {30}
+    raptgen = dataset_files("raptgen-sim", mirror=mirror)
+    motifs = [r.seq for r in read_records(raptgen["raptgen-sim/multiple_motifs.txt"])]
+    assert len(motifs) == 10 and motifs[0] == "ACTACCCCTC"
+    paired = list(read_records(raptgen["raptgen-sim/paired_sequences.txt"], label_column=0,
+                               label_from="column"))
+    assert len(paired) == 5000
