@@ -136,8 +136,8 @@ def test_ambiguity_letter_rejected_by_default(trained):
         trained["bpe"].encode("ACNGU")
 
 
-@pytest.mark.parametrize("name", ["bpe", "kmer3", "kmer3s3", "unigram"])
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.parametrize("name", ALGOS)
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seq=st.text(alphabet="ACGTUacgtu", min_size=1, max_size=80))
 def test_property_round_trip_and_spans(trained, name, seq):
     tok = trained[name]

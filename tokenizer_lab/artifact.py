@@ -157,6 +157,9 @@ class LabTokenizer:
         return self.algorithm.join([t for t in tokens if t is not None], self._backend,
                                    self.spec, self.primers)
 
+    def batch_decode(self, batch: Sequence[Sequence[int]], skip_special_tokens: bool = True) -> list[str]:
+        return [self.decode(ids, skip_special_tokens) for ids in batch]
+
     # -- disk -------------------------------------------------------------------------
     def vocab_lines(self) -> list[str]:
         vocab = sorted(self._backend.get_vocab(with_added_tokens=True).items(), key=lambda x: x[1])
