@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from .records import Record
-from .similarity import neighbours
+from .similarity import distinct, distinct_pairs
 
 log = logging.getLogger(__name__)
 
@@ -97,18 +97,22 @@ def thin(records: Iterable[Record], identity: float = 0.9, metric: str = "edit",
     """
     recs = list(records)
     report = report if report is not None else DedupReport()
-    near = neighbours([r.seq for r in recs], identity, metric)
-    kept_flags = [False] * len(recs)
+    uniq, which = distinct([r.seq for r in recs])
+    near: list[list[int]] = [[] for _ in uniq]
+    for u, v in distinct_pairs(uniq, identity, metric):
+        near[u].append(v)
+        near[v].append(u)
+    kept: dict[int, str | None] = {}  # distinct sequence -> label of its kept record
     out = []
-    for i, rec in enumerate(recs):
+    for rec, u in zip(recs, which):
         report.seen += 1
-        twins = [j for j in near[i] if j < i and kept_flags[j]]
+        twins = [kept[u]] if u in kept else [kept[v] for v in near[u] if v in kept]
         if twins:
             report.dropped += 1
-            if any(recs[j].label != rec.label for j in twins):
+            if any(label != rec.label for label in twins):
                 report.label_conflicts += 1
             continue
-        kept_flags[i] = True
+        kept[u] = rec.label
         report.kept += 1
         out.append(rec)
     log.info("thinning at identity %.2f (%s): %s", identity, metric, report.summary())

@@ -66,23 +66,47 @@ def similar_pairs(seqs: Sequence[str], identity: float = 0.9,
     [(0, 1), (0, 3), (1, 3)]
     """
     _check(identity, metric)
-    first: dict[str, int] = {}
-    copies: dict[int, list[int]] = defaultdict(list)
-    for i, s in enumerate(seqs):
-        k = first.setdefault(s, i)
-        copies[k].append(i)
-    reps = list(copies)  # one index per distinct sequence, in input order
-    for k in reps:
-        group = copies[k]
+    uniq, which = distinct(seqs)
+    copies: list[list[int]] = [[] for _ in uniq]
+    for i, u in enumerate(which):
+        copies[u].append(i)
+    for group in copies:
         for a in range(len(group)):
             for b in range(a + 1, len(group)):
                 yield group[a], group[b]
     if identity >= 1.0:
         return
-    for u, v in _distinct_pairs([seqs[k] for k in reps], identity, metric):
-        for i in copies[reps[u]]:
-            for j in copies[reps[v]]:
+    for u, v in _distinct_pairs(uniq, identity, metric):
+        for i in copies[u]:
+            for j in copies[v]:
                 yield (i, j) if i < j else (j, i)
+
+
+def distinct(seqs: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The distinct sequences in order of first appearance, and each input's index among them.
+
+    >>> distinct(["AC", "GG", "AC"])
+    (['AC', 'GG'], [0, 1, 0])
+    """
+    index: dict[str, int] = {}
+    which = [index.setdefault(s, len(index)) for s in seqs]
+    return list(index), which
+
+
+def distinct_pairs(uniq: Sequence[str], identity: float = 0.9,
+                   metric: str = "edit") -> Iterator[tuple[int, int]]:
+    """Similar pairs ``(u, v)``, ``u < v``, among sequences that are all different.
+
+    Cheaper than :func:`similar_pairs` on reads with many copies: copies are
+    handled once (see :func:`distinct`).
+
+    >>> sorted(distinct_pairs(["ACGTACGTAC", "ACGTACGTAA", "TTTTGGGGCC"]))
+    [(0, 1)]
+    """
+    _check(identity, metric)
+    if identity >= 1.0:
+        return iter(())
+    return _distinct_pairs(list(uniq), identity, metric)
 
 
 _LONG_PIECE = 8  # pieces this long are looked up anywhere in B (few chance hits)
@@ -170,7 +194,8 @@ def cluster(seqs: Sequence[str], identity: float = 0.9, metric: str = "edit") ->
     >>> cluster(["ACGTACGTAC", "TTTTGGGGCC", "ACGTACGTAA", "ACGTACGAAA", "GGGG"], 0.9)
     [0, 1, 0, 0, 2]
     """
-    parent = list(range(len(seqs)))
+    uniq, which = distinct(seqs)
+    parent = list(range(len(uniq)))
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -178,12 +203,12 @@ def cluster(seqs: Sequence[str], identity: float = 0.9, metric: str = "edit") ->
             x = parent[x]
         return x
 
-    for i, j in similar_pairs(seqs, identity, metric):
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
+    for u, v in distinct_pairs(uniq, identity, metric):
+        ru, rv = find(u), find(v)
+        if ru != rv:
+            parent[max(ru, rv)] = min(ru, rv)
     ids: dict[int, int] = {}
-    return [ids.setdefault(find(i), len(ids)) for i in range(len(seqs))]
+    return [ids.setdefault(find(u), len(ids)) for u in which]
 
 
 def neighbours(seqs: Sequence[str], identity: float = 0.9,

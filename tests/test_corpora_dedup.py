@@ -150,3 +150,14 @@ def test_streaming_dedup_memory_does_not_grow_with_duplicate_reads(tmp_path):
     # the id set costs tens of bytes per read; without it, dedup adds only its 28 reads
     assert with_ids - without > 40 * n, (with_ids, without)
     assert dedup - without < 10 * n, (dedup, without)
+
+
+def test_many_copies_are_handled_once():
+    """Late SELEX rounds hold thousands of copies of a read; cluster and thin see it once."""
+    top, near, other = "ACGTACGTACGTACGTACGT", "ACGTACGTACGTACGTACGA", "TTTTTGGGGGCCCCCAAAAA"
+    seqs = [top] * 20000 + [near] * 20000 + [other]
+    assert set(cluster(seqs, 0.9)) == {0, 1}
+    recs = [Record(f"r{i}", s) for i, s in enumerate(seqs)]
+    rep = DedupReport()
+    assert [r.id for r in thin(recs, 0.9, report=rep)] == ["r0", "r40000"]
+    assert (rep.seen, rep.kept, rep.dropped) == (40001, 2, 39999)
