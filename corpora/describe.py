@@ -61,21 +61,28 @@ def near_overlap(train: Sequence[Record], others: Mapping[str, Sequence[Record]]
     ...                                                     Record("c", "GGGGCCCCTT")]})
     {'test': 1}
     """
-    from .similarity import similar_pairs
+    from .similarity import distinct, distinct_pairs
 
     seqs = [r.seq for r in train]
     owner: list[str] = []
     for name, part in others.items():
         seqs.extend(r.seq for r in part)
         owner.extend([name] * len(part))
+    uniq, which = distinct(seqs)
     n = len(train)
-    hit: set[int] = set()
-    for i, j in similar_pairs(seqs, identity):
-        if i < n <= j:  # i < j always: a train record and another part's record
-            hit.add(j)
+    in_train = [False] * len(uniq)
+    for u in which[:n]:
+        in_train[u] = True
+    near = in_train[:]  # a verbatim copy is near too
+    for u, v in distinct_pairs(uniq, identity):
+        if in_train[u]:
+            near[v] = True
+        if in_train[v]:
+            near[u] = True
     counts = {name: 0 for name in others}
-    for j in hit:
-        counts[owner[j - n]] += 1
+    for k, u in enumerate(which[n:]):
+        if near[u]:
+            counts[owner[k]] += 1
     return counts
 
 
