@@ -172,4 +172,6 @@ def format_description(d: dict) -> str:
                 + (f" (unmapped: {lab['unmapped']})" if lab.get("unmapped") else ""))
         if lab.get("thresholds"):
             lines.append(f"score thresholds: {lab['thresholds']}")
+    if rep.get("dedup"):
+        lines.append(f"exact copies removed before splitting: {rep['dedup']['dropped_copies']}")
     return "\n".join(lines)

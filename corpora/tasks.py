@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dedup import DedupReport, dedup_exact
 from .errors import LabError
 from .labels import TARGET_CHEMISTRY, LabelReport, bin_by_score, class_list, map_labels
 from .readers import ReadOptions, read_records
@@ -148,6 +149,11 @@ def _aptacom(files: dict[str, Path], plan: SplitPlan, report: dict) -> Split:
     lrep = LabelReport()
     recs = map_labels(recs, TARGET_CHEMISTRY, report=lrep)
     report["labels"] = lrep.as_dict()
+    # the same aptamer is listed by several source databases: keep one copy, or a
+    # random split puts copies on both sides
+    drep = DedupReport()
+    recs = list(dedup_exact(recs, drep))
+    report["dedup"] = {"kept": drep.kept, "dropped_copies": drep.dropped}
     return plan.split(recs)
 
 
@@ -179,7 +185,7 @@ _TASKS: dict[str, tuple[str | None, Builder, str]] = {
                                                  score_column="score"),
                        f"CHK2 RNA aptamers, top vs bottom quartile of the score; {_SPLIT_NOTE}"),
     "aptacom-target": ("aptacom", _aptacom, "AptaCom target type (protein, small_molecule, cell, "
-                       f"other) from target_chemistry synonyms; {_SPLIT_NOTE}"),
+                       f"other) from target_chemistry synonyms, one copy per sequence; {_SPLIT_NOTE}"),
     "raptgen-motif10": ("raptgen-sim", _raptgen, "RaptGen simulated reads: which of 10 planted "
                         f"motifs; {_SPLIT_NOTE}"),
     "selex-sim": (None, _selex_sim, "The built-in SELEX simulator (seed 0): binder vs non-binder "

@@ -82,7 +82,9 @@ def test_aptacom_target(tasks):
     assert t.classes == ["cell", "other", "protein", "small_molecule"]
     assert lab["unmapped"] == {"Tissue": 3, "nucleic acid": 1}
     assert lab["dropped_empty"] > 3000 and lab["dropped_conflicting"] > 0
-    assert lab["kept"] == len(t.train) + len(t.valid) + len(t.test)
+    n = len(t.train) + len(t.valid) + len(t.test)
+    assert lab["kept"] == n + t.report["dedup"]["dropped_copies"] and t.report["dedup"]["kept"] == n
+    assert t.report["split"]["test_in_train_or_valid"] == 0  # one copy per sequence
     by_seq = {}
     for r in t.train + t.valid + t.test:
         by_seq.setdefault(r.seq, set()).add(r.label)

@@ -110,6 +110,90 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
     click.echo(f"saved to {out}")
 
 
+def _inspect_records(seq: str, all_records: bool, fmt: str | None):
+    """SEQ as (id, sequence) pairs: '-' (stdin), a file (first record or all), or a sequence."""
+    import tempfile
+
+    from corpora.readers import read_records
+
+    from .errors import TokenizerError
+
+    def from_file(path):
+        recs = read_records(path, format=fmt, check_ids=False)
+        return [(r.id, r.seq) for r in recs] if all_records else [(r.id, r.seq) for r in [next(recs)]]
+
+    if seq == "-":
+        text = click.get_text_stream("stdin").read()
+        if not text.strip():
+            raise TokenizerError("stdin: no sequence given (expected a sequence or a FASTA/FASTQ record)")
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "stdin.txt"
+            path.write_text(text)
+            return from_file(path)
+    if Path(seq).is_file():
+        return from_file(Path(seq))
+    if any(c in seq for c in "/\\.") or Path(seq).suffix:
+        raise TokenizerError(f"{seq}: no such file (SEQ is a sequence, a file or - for stdin)")
+    return [(None, seq)]
+
+
+@cli.command()
+@click.argument("seq")
+@click.option("--tokenizer", "-t", "tok_dir", required=True, type=click.Path(),
+              help="Tokenizer directory (from 'tokenizer-lab train').")
+@click.option("--max-length", type=click.IntRange(min=2), default=None,
+              help="Pad to / truncate at this many ids, [CLS] and [SEP] included.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@click.option("--all", "all_records", is_flag=True, help="Every record of a file, not just the first.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Format of a SEQ file. [default: from the content]")
+def inspect(seq, tok_dir, max_length, as_json, all_records, fmt):
+    """Show how SEQ (a sequence, a file, or - for stdin) becomes model input."""
+    import json
+
+    from .artifact import load_tokenizer
+    from .inspect import inspect_sequence, render_text
+
+    tok = load_tokenizer(tok_dir)
+    views = [inspect_sequence(tok, s, max_length, id=rid)
+             for rid, s in _inspect_records(seq, all_records, fmt)]
+    if as_json:  # the warning is in the JSON, and on stderr
+        for v in views:
+            if v.warning:
+                log.warning("%s%s", f"{v.id}: " if v.id else "", v.warning)
+        data = [v.to_dict() for v in views]
+        click.echo(json.dumps(data if all_records else data[0], indent=2))
+        return
+    color = click.get_text_stream("stdout").isatty()
+    style = click.style if color else (lambda text, **_: text)
+    click.echo("\n\n".join(render_text(v, style) for v in views), color=color)
+
+
+@cli.command()
+@click.argument("corpus", type=click.Path(dir_okay=False))
+@click.option("--tokenizer", "-t", "tok_dirs", required=True, multiple=True, type=click.Path(),
+              help="Tokenizer directory; repeat to compare several side by side.")
+@click.option("--motifs", "motif_file", type=click.Path(dir_okay=False), default=None,
+              help="Motif strings, one per line, located in each read by exact search "
+                   "(e.g. raptgen-sim/multiple_motifs.txt). [default: the records' own "
+                   "motif annotation, if any]")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+              help="Corpus format. [default: from the content]")
+@click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
+def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column):
+    """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
+    import json
+
+    from .artifact import load_tokenizer
+    from .stats_report import compare_tokenizers, render_table
+
+    toks = [(d, load_tokenizer(d)) for d in tok_dirs]
+    report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
+                                seq_column=_column(seq_column))
+    click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
+
+
 def main(args=None) -> None:
     run_cli(cli, "tokenizer-lab", args)
 
