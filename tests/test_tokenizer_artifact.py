@@ -125,6 +125,12 @@ def test_autotokenizer_reads_raw_reads_with_primers_and_lower_case(saved):
     assert hf(raw)["input_ids"] == tok(reads[3])["input_ids"]
 
 
+def test_autotokenizer_reads_lower_case_rna_or_dna_kmers(saved):
+    tok, d, _ = saved["kmer4"]
+    hf = AutoTokenizer.from_pretrained(str(d))
+    assert hf("acgt cgtt")["input_ids"] == hf("ACGU CGUU")["input_ids"] == tok("ACGUU")["input_ids"]
+
+
 def test_lab_tokenizer_call_matches_hf_options(saved):
     tok, _, reads = saved["char"]
     enc = tok(["ACGU", "AC"], padding="max_length", max_length=8, truncation=True)

@@ -33,9 +33,10 @@ from ..spec import PRIMER_TOKENS, TokenizerSpec
 CharMap = list[tuple[int, int] | None] | None
 
 
-def nucleotide_normalizer(spec: TokenizerSpec, primers: Primers) -> normalizers.Normalizer:
+def nucleotide_normalizer(spec: TokenizerSpec, primers: Primers,
+                          strip_space: bool = True) -> normalizers.Normalizer:
     """Upper case, no white space, T or U as the spec says, primers to tokens or nothing."""
-    steps = [normalizers.Replace(Regex(r"\s+"), "")]
+    steps = [normalizers.Replace(Regex(r"\s+"), "")] if strip_space else []
     other, mine = ("T", "U") if spec.alphabet == "rna" else ("U", "T")
     steps.append(normalizers.Replace(Regex(f"[{other}{other.lower()}]"), mine))
     steps += [normalizers.Replace(ch.lower(), ch) for ch in spec.letters if ch != mine]

@@ -31,7 +31,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 from ..primers import Primers
 from ..spec import SPECIAL_TOKENS, TokenizerSpec
 from . import register
-from .base import Algorithm, CharMap
+from .base import Algorithm, CharMap, nucleotide_normalizer
 
 
 def _base(spec: TokenizerSpec) -> str:
@@ -109,8 +109,8 @@ class Kmer(Algorithm):
         return tok
 
     def normalizer(self, spec, primers):
-        if self.overlapping(spec):
-            return None  # prepare() wrote the text; k-mers are upper case already
+        if self.overlapping(spec):  # k-mer text: keep the spaces; prepare() did the primers
+            return nucleotide_normalizer(spec, Primers(), strip_space=False)
         return super().normalizer(spec, primers)
 
     def base_decoder(self, spec):
