@@ -104,6 +104,8 @@ def test_unigram_exact_tokens():
     assert tok.tokenize("ACGUACGUAC") == ["ACGU", "ACGU", "A", "C"]
     assert tok.tokenize("ACGUAACGUA") == ["ACGU", "A", "ACGU", "A"]
     assert tok.tokenize("GGU") == ["G", "G", "U"]
+    assert tok.meta["trainer"]["backend"] == "sentencepiece"
+    assert tok.meta["trainer"]["max_piece_length"] == 16
 
 
 # -- round trips -----------------------------------------------------------------------
@@ -247,3 +249,24 @@ def test_unknown_algorithm_and_empty_corpus():
         train_tokenizer([], algorithm="bpe")
     with pytest.raises(TokenizerError, match=r"sequence #2 \('AC1'\): digit '1' at position 3"):
         train_tokenizer(["ACGU", "AC1"], algorithm="char")
+
+
+# -- trainer options ------------------------------------------------------------------------
+@pytest.mark.parametrize("name", ["bpe", "wordpiece", "unigram"])
+def test_max_token_length_caps_learned_tokens_in_nucleotides(name):
+    reads = ["ACGUACGUACGU"] * 30 + _random_reads(30, 12, seed=9)
+    tok = train_tokenizer(reads, _spec(name, max_token_length=3))
+    pieces = [t.removeprefix("##") for t in tok.hf.get_vocab() if not t.startswith("[")]
+    assert max(map(len, pieces)) <= 3
+    unlimited = train_tokenizer(reads, _spec(name))
+    assert max(len(t.removeprefix("##")) for t in unlimited.hf.get_vocab()) > 3
+
+
+def test_min_frequency_stops_bpe_merges():
+    # every pair of "ACGU" x3 + "GGCC" occurs <= 3 times: min_frequency 4 allows no merge
+    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=30,
+                          min_frequency=4, primers="keep")
+    assert tok.vocab_size == 9 and tok.tokenize("ACGU") == ["A", "C", "G", "U"]
+    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=30,
+                          min_frequency=3, primers="keep")
+    assert tok.tokenize("ACGU") == ["ACGU"]

@@ -84,6 +84,13 @@ class Unigram(Algorithm):
     def library(self) -> str:  # type: ignore[override]
         return "sentencepiece" if BACKEND == "sentencepiece" else "tokenizers"
 
+    def extra_meta(self, spec: TokenizerSpec, primers: Primers) -> dict:
+        """The trainer settings in force (they are tuned here, not in the spec)."""
+        keys = ("shrinking_factor", "n_sub_iterations") + (
+            ("seed_sentencepiece_size", "num_threads") if BACKEND == "sentencepiece" else ())
+        return {"trainer": {"backend": BACKEND, "max_piece_length": _max_len(spec),
+                            **{k: SETTINGS[k] for k in keys}}}
+
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
         budget = self.vocab_budget(spec, primers)
