@@ -157,6 +157,7 @@ def pretrain_mlm(config: PretrainConfig, tokenizer, records, out_dir: str | Path
             save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
             seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
             remove_unused_columns=False, train_sampling_strategy="group_by_length",
+            dataloader_pin_memory=torch.cuda.is_available(),
             skip_memory_metrics=True)
         trainer = Trainer(model=model, args=args, data_collator=collator,
                           train_dataset=EncodedSet(ids_train), eval_dataset=EncodedSet(ids_valid),

@@ -160,3 +160,15 @@ def test_usage_errors(setup):
     assert r.exit_code == 2 and "give either --data FILE or --task NAME" in r.output
     r = CliRunner().invoke(cli, ["train", "--data", str(setup / "train.csv"), "--out", "x"])
     assert r.exit_code == 2 and "needs --tokenizer" in r.output
+
+
+def test_named_task_with_the_baseline(mirror, tmp_path):
+    """`--task raptgen-motif10`: the 5-mer floor of the data README (1.000) is reproduced."""
+    r = CliRunner().invoke(cli, ["train", "--task", "raptgen-motif10", "--mirror", str(mirror),
+                                 "--arch", "kmer-logreg", "--kmer-k", "5", "--out", str(tmp_path / "lr")])
+    assert r.exit_code == 0, r.output
+    m = json.loads((tmp_path / "lr" / "metrics.json").read_text())
+    assert m["test"]["n"] == 1999 and m["test"]["accuracy"] >= 0.995
+    assert m["test"]["majority_baseline"]["accuracy"] < 0.15
+    info = json.loads((tmp_path / "lr" / "training_config.json").read_text())
+    assert info["data"]["task"] == "raptgen-motif10" and info["data"]["valid"] == 1002
