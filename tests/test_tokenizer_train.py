@@ -270,3 +270,13 @@ def test_min_frequency_stops_bpe_merges():
     tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=30,
                           min_frequency=3, primers="keep")
     assert tok.tokenize("ACGU") == ["ACGU"]
+
+
+def test_primers_of_a_simulated_selex_library_are_found():
+    from corpora.selex import PRIMER3, PRIMER5, SelexConfig, simulate
+
+    recs = simulate(SelexConfig(rounds=1, reads_per_round=150, pool_size=300, seed=1))
+    tok = train_tokenizer([r.seq for r in recs], algorithm="bpe", vocab_size=128, alphabet="dna")
+    assert (tok.primers.five, tok.primers.three) == (PRIMER5, PRIMER3)
+    assert all(tok.decode(tok.encode(r.seq)) == r.seq for r in recs)
+    assert all(tok.tokenize(r.seq)[0] == "[P5]" for r in recs if r.seq.startswith(PRIMER5))

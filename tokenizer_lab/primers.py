@@ -28,6 +28,7 @@ from .spec import PRIMER_TOKENS, TokenizerSpec
 
 log = logging.getLogger(__name__)
 MIN_READS = 20  # fewer reads say nothing about what is constant
+SAMPLE = 50_000  # detection looks at the first reads only; primers are in every read
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,7 @@ def detect_flanks(seqs: Sequence[str], share: float = 0.9,
     """
     if len(seqs) < MIN_READS:
         return None, None
+    seqs = seqs[:SAMPLE]
     five = _flank(seqs, share, min_length, reverse=False)
     three = _flank(seqs, share, min_length, reverse=True)
     flank_len = len(five or "") + len(three or "")
