@@ -54,6 +54,9 @@ def test_directory_layout_and_lab_json(saved, name):
     assert meta["input_form"] == ("kmers" if name == "kmer4" else "raw")
     assert set(meta["versions"]) >= {"tokenizers", "transformers", "sentencepiece"}
     assert meta["vocab_size"] == tok.vocab_size
+    config = json.loads((d / "tokenizer_config.json").read_text())
+    assert config["tokenizer_class"] == "PreTrainedTokenizerFast"  # transformers 4 and 5
+    assert json.loads((d / "special_tokens_map.json").read_text())["mask_token"] == "[MASK]"
 
 
 @pytest.mark.parametrize("name", list(SPECS))

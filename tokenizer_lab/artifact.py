@@ -120,9 +120,14 @@ class LabTokenizer:
 
     def __call__(self, seqs: str | Sequence[str], **kwargs):
         """Like calling a HF tokenizer: a BatchEncoding with [CLS]/[SEP], masks, padding."""
-        if isinstance(seqs, str):
-            return self.hf(self.prepare(seqs), **kwargs)
-        return self.hf([self.prepare(s) for s in seqs], **kwargs)
+        texts = self.prepare(seqs) if isinstance(seqs, str) else [self.prepare(s) for s in seqs]
+        try:
+            return self.hf(texts, **kwargs)
+        finally:
+            # transformers leaves padding/truncation switched on in the backend, which
+            # encode/tokenize/token_spans share: switch them off again
+            self._backend.no_padding()
+            self._backend.no_truncation()
 
     def encode(self, seq: str, add_special_tokens: bool = True) -> list[int]:
         return self._backend.encode(self.prepare(seq), add_special_tokens=add_special_tokens).ids
@@ -173,6 +178,12 @@ class LabTokenizer:
                                  "choose a new --out or remove it")
         with atomic_dir(out) as tmp:
             self.hf.save_pretrained(str(tmp))
+            # transformers 5 writes its own class name, which transformers 4 cannot
+            # resolve; PreTrainedTokenizerFast loads tokenizer.json in both
+            cfg_path = tmp / "tokenizer_config.json"
+            cfg = json.loads(cfg_path.read_text())
+            cfg["tokenizer_class"] = "PreTrainedTokenizerFast"
+            cfg_path.write_text(json.dumps(cfg, indent=2) + "\n")
             specials = tmp / "special_tokens_map.json"
             if not specials.exists():
                 specials.write_text(json.dumps(_SPECIAL_KW, indent=2) + "\n")
