@@ -94,11 +94,11 @@ def inspect_sequence(tok, seq: str, max_length: int | None = None, id: str | Non
     text = tok.prepare(norm)
     enc = backend.encode(text, add_special_tokens=False)
     spans = [tuple(s) for s in tok.token_spans(norm)]
-    full = tok.hf(text)["input_ids"]
+    full = backend.encode(text).ids
     kw = {}
     if max_length is not None:
         kw = dict(truncation=True, max_length=max_length, padding="max_length")
-    model = tok.hf(text, return_special_tokens_mask=True, **kw)
+    model = tok(norm, return_special_tokens_mask=True, **kw)
     ids = list(model["input_ids"])
     mask = list(model["attention_mask"])
     n_specials = len(full) - len(enc.ids)
