@@ -45,15 +45,20 @@ class _LazyChoice(click.Choice):
         super().__init__(list(ALGORITHMS))
 
     def convert(self, value, param, ctx):
-        self.choices = _algorithm_choices()
+        if value not in ALGORITHMS:  # plug-ins import ViennaRNA: only when asked for
+            self.choices = _algorithm_choices()
         return super().convert(value, param, ctx)
+
+    def get_metavar(self, param, ctx):
+        self.choices = _algorithm_choices()
+        return super().get_metavar(param, ctx)
 
 
 @cli.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--algorithm", "-a", type=_LazyChoice(), default="bpe", show_default=True,
               help="bpe/wordpiece/unigram are learned; kmer/char are enumerated; "
-                   "struct-* need ViennaRNA.")
+                   "struct-* fold each read with ViennaRNA first.")
 @click.option("--vocab-size", "-V", type=int, default=512, show_default=True,
               help="Vocabulary size, special tokens included (learned algorithms).")
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
