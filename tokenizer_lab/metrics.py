@@ -140,7 +140,7 @@ def corpus_stats(tok, seqs: Iterable[str], top: int = 10) -> dict:
     ordinary = [i for i in vocab.values() if i not in special_ids]
     used = sum(1 for i in ordinary if counts.get(i))
     unk = counts.get(vocab.get("[UNK]", -1), 0)
-    pct = {f"p{q}": float(np.percentile(lengths, q)) for q in PERCENTILES} if n_tokens else \
+    pct = {f"p{q}": round(float(np.percentile(lengths, q)), 3) for q in PERCENTILES} if n_tokens else \
         {f"p{q}": 0.0 for q in PERCENTILES}
     longest = sorted((t for t in vocab if vocab[t] not in special_ids and not t.startswith("[")),
                      key=lambda t: (-token_length(t), vocab[t]))[:5]
