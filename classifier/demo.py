@@ -25,7 +25,7 @@ from corpora.errors import LabError
 
 CONFIG = Path(__file__).resolve().parent / "configs" / "selex-sim.toml"
 #: Structure-aware tokenizers join the demo grid when their plug-ins are registered.
-STRUCTURE_AWARE = ("struct-bpe:256",)
+STRUCTURE_AWARE = ("struct-bpe:256", "struct-alphabet:256")
 
 log = logging.getLogger("classifier.demo")
 

@@ -196,7 +196,12 @@ def _runs_blocks(results) -> list[tuple]:
              *(fmt((r.get("metrics") or {}).get(m)) for m in METRICS),
              fmt((r.get("costs") or {}).get("tokens_per_seq"), 1),
              fmt((r.get("costs") or {}).get("train_s"), 1)] for r in results.get("runs", [])]
-    return [("h2", f"Every run ({len(rows)})"), ("table", header, rows)]
+    runs = results.get("runs", [])
+    wall = sum(r.get("wall_s") or 0 for r in runs)
+    cpu = sum(r.get("cpu_s") or 0 for r in runs)
+    note = (f"Run time summed over runs: {wall:,.0f} s wall clock, {cpu:,.0f} s CPU "
+            "(all threads; the CPU figure hardly depends on other load on the machine).")
+    return [("h2", f"Every run ({len(rows)})"), ("table", header, rows), ("p", note)]
 
 
 def _data_blocks(results) -> list[tuple]:
@@ -212,6 +217,12 @@ def _data_blocks(results) -> list[tuple]:
         rows = [[name, fmt(s.get("n")), *(fmt((s.get("classes") or {}).get(c, 0)) for c in labels),
                  fmt(s.get("mean_length"), 1)] for name, s in splits.items()]
         blocks.append(("table", header, rows))
+    major = next((r["majority_baseline"] for r in results.get("runs", [])
+                  if r.get("majority_baseline")), None)
+    if major:
+        blocks.append(("p", f"Majority-class baseline on the test split (always "
+                            f"`{major['label']}`): accuracy {fmt(major['accuracy'])}, macro-F1 "
+                            f"{fmt(major['macro_f1'])}, MCC {fmt(major['mcc'])}."))
     overlap = data.get("overlap") or {}
     if overlap:
         blocks.append(("p", "Overlap: " + "; ".join(

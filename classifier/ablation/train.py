@@ -16,6 +16,7 @@ from pathlib import Path
 from corpora.tasks import TaskData
 
 from .config import AblationConfig, TokenizerChoice
+from .intrinsic import intrinsic_stats
 
 log = logging.getLogger(__name__)
 
@@ -90,35 +91,6 @@ def train_config(cfg: AblationConfig, seed: int, threads: int | None):
     except (TypeError, ValueError) as exc:
         from .config import AblationError
         raise AblationError(f"training settings: {exc}") from None
-
-
-def intrinsic_stats(tok, records) -> dict:
-    """Tokens per sequence and nucleotides per token on ``records`` (no specials),
-    plus the structure and motif statistics of ``tokenizer_lab.metrics`` where available."""
-    seqs = [r.seq for r in records]
-    n_tokens = [len(tok.tokenize(s)) for s in seqs]
-    total = sum(n_tokens)
-    out = {"tokens_per_seq": round(total / len(seqs), 3) if seqs else None,
-           "nt_per_token": round(sum(map(len, seqs)) / total, 4) if total else None}
-    out.update(_lab_metrics(tok, records))
-    return out
-
-
-def _lab_metrics(tok, records) -> dict:
-    """Boundary F1 and motif recovery from tokenizer_lab.metrics, if that module exists."""
-    try:
-        from tokenizer_lab import metrics as lab_metrics
-    except ImportError:
-        return {}
-    out: dict = {}
-    fn = getattr(lab_metrics, "ablation_stats", None)
-    if fn is not None:
-        try:
-            out.update({k: v for k, v in fn(tok, records).items()
-                        if isinstance(v, (int, float)) or v is None})
-        except Exception as exc:  # an intrinsic statistic must never sink a finished run
-            log.warning("intrinsic statistics failed for %s: %s", tok.spec.algorithm, exc)
-    return out
 
 
 def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: TaskData,

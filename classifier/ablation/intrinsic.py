@@ -1,0 +1,87 @@
+"""Intrinsic tokenizer statistics recorded next to each run's accuracy.
+
+- compression: tokens per sequence and nucleotides per token (specials excluded);
+- structure alignment (``tokenizer_lab.structure.measures``): boundary F1 of token
+  boundaries against folded structure-element boundaries, the share of tokens that
+  cross such a boundary, and hairpin loops captured as exactly one token;
+- motif recovery where the records carry ground truth (the simulator's planted
+  motifs in ``Record.meta["motifs"]``): the share of motif occurrences that are
+  exactly one token, and exactly the union of at most two whole tokens.
+
+A statistic that cannot be computed is left out, never allowed to sink a run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+log = logging.getLogger(__name__)
+STRUCTURE_KEYS = ("boundary_f1", "crossing_rate", "hairpin_exact1")
+MAX_FOLDED = 500  # folding is the costly part: score structure on a fixed prefix of test
+
+
+def compression(tok, seqs: Sequence[str]) -> dict:
+    """Mean tokens per sequence (model input length, primer tokens included, specials
+    not) and nucleotides per token over the part outside the primers that the
+    tokenizer strips or maps to one token, so a char tokenizer scores exactly 1."""
+    n_tokens = [len(tok.tokenize(s)) for s in seqs]
+    total = sum(n_tokens)
+    out = {"tokens_per_seq": round(total / len(seqs), 3) if seqs else None}
+    primers = getattr(tok, "primers", None)
+    nt = body_tokens = 0
+    for seq in seqs:
+        norm = tok.normalize(seq) if hasattr(tok, "normalize") else seq
+        lo, hi = primers.body(norm) if primers is not None else (0, len(norm))
+        nt += hi - lo
+        body_tokens += sum(1 for s, e in tok.token_spans(seq) if s >= lo and e <= hi)
+    out["nt_per_token"] = round(nt / body_tokens, 4) if body_tokens else None
+    return out
+
+
+def motif_recovery(spans_by_seq: Sequence[list[tuple[int, int]]],
+                   motifs_by_seq: Sequence[list[tuple[int, int]]]) -> dict:
+    """Share of motif occurrences covered by exactly one token, and by the union of at
+    most two whole tokens (token boundaries at both ends of the motif).
+
+    >>> motif_recovery([[(0, 2), (2, 6), (6, 8)], [(0, 3), (3, 5), (5, 8)]],
+    ...                [[(2, 6)], [(0, 5)]])
+    {'motif_exact1': 0.5, 'motif_exact2': 1.0, 'motifs': 2}
+    """
+    n = one = two = 0
+    for spans, motifs in zip(spans_by_seq, motifs_by_seq):
+        for ms, me in motifs:
+            n += 1
+            touching = [(s, e) for s, e in spans if s < me and e > ms]
+            inside = all(s >= ms and e <= me for s, e in touching)
+            one += touching == [(ms, me)]
+            two += (0 < len(touching) <= 2 and inside
+                    and sum(e - s for s, e in touching) == me - ms)
+    if not n:
+        return {}
+    return {"motif_exact1": round(one / n, 3), "motif_exact2": round(two / n, 3), "motifs": n}
+
+
+def intrinsic_stats(tok, records) -> dict:
+    """All intrinsic statistics of ``tok`` on ``records`` (normally the test split)."""
+    seqs = [r.seq for r in records]
+    out = compression(tok, seqs)
+    subset = list(records)[:MAX_FOLDED]
+    try:
+        from tokenizer_lab.structure.measures import tokenizer_structure_scores
+        scores = tokenizer_structure_scores(tok, [r.seq for r in subset], workers=1)
+        out.update({k: scores[k] for k in STRUCTURE_KEYS if k in scores})
+    except ImportError:
+        pass
+    except Exception as exc:  # noqa: BLE001 - a statistic must never sink a finished run
+        log.warning("structure statistics failed for %s: %s", tok.spec.algorithm, exc)
+    truth = [[(m["start"], m["end"]) for m in (r.meta or {}).get("motifs") or []
+              if "start" in m and "end" in m] for r in records]
+    if any(truth):
+        try:
+            spans = [tok.token_spans(s) for s in seqs]
+            out.update(motif_recovery(spans, truth))
+        except Exception as exc:  # noqa: BLE001
+            log.warning("motif recovery failed for %s: %s", tok.spec.algorithm, exc)
+    out.pop("motifs", None)
+    return out
