@@ -152,16 +152,37 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
 @click.option("--all", "all_records", is_flag=True, help="Every record of a file, not just the first.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Format of a SEQ file. [default: from the content]")
-def inspect(seq, tok_dir, max_length, as_json, all_records, fmt):
+@click.option("--structure/--no-structure", "show_structure", default=None,
+              help="Show the MFE dot-bracket and bpRNA elements under the tokens. "
+                   "[default: for struct-* tokenizers]")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
+              help="Draw the folded structure coloured by token to this .png/.svg/.pdf "
+                   "(with --all: NAME-1.png, NAME-2.png, ...).")
+def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure, plot_path):
     """Show how SEQ (a sequence, a file, or - for stdin) becomes model input."""
     import json
 
     from .artifact import load_tokenizer
     from .inspect import inspect_sequence, render_text
 
+    if plot_path is not None and Path(plot_path).suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise click.BadParameter(f"{plot_path!r} must end in .png, .svg or .pdf", param_hint="--plot")
     tok = load_tokenizer(tok_dir)
-    views = [inspect_sequence(tok, s, max_length, id=rid)
-             for rid, s in _inspect_records(seq, all_records, fmt)]
+    records = _inspect_records(seq, all_records, fmt)
+    tracks = {}
+    if show_structure is not False:
+        from .structure.view import is_structure_aware, structure_tracks
+        if show_structure or is_structure_aware(tok):
+            tracks = {i: structure_tracks(tok, s) for i, (_, s) in enumerate(records)}
+    views = [inspect_sequence(tok, s, max_length, id=rid, tracks=tracks.get(i))
+             for i, (rid, s) in enumerate(records)]
+    if plot_path is not None:
+        from .structure.view import plot_tokenizer
+        out = Path(plot_path)
+        for i, (_, s) in enumerate(records):
+            path = out if len(records) == 1 else out.with_name(f"{out.stem}-{i + 1}{out.suffix}")
+            plot_tokenizer(tok, s, path)
+            log.info("drew %s", path)
     if as_json:  # the warning is in the JSON, and on stderr
         for v in views:
             if v.warning:

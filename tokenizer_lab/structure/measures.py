@@ -1,8 +1,9 @@
 """How well a tokenization follows the folded structure, for any tokenizer.
 
-- boundary precision / recall / F1: token boundaries (inner cut points) against
-  structure-element boundaries (:func:`tokenizer_lab.structure.elements.boundaries`),
-  pooled over the corpus (micro average);
+- boundary precision / recall / F1: token boundaries (inner cut points,
+  :func:`tokenizer_lab.metrics.cut_points`) against structure-element boundaries
+  (:func:`tokenizer_lab.structure.elements.boundaries`), pooled over the corpus (micro
+  average, :func:`tokenizer_lab.metrics.prf`);
 - crossing rate: share of tokens that span an element boundary;
 - hairpin-loop capture: share of hairpin loops that are exactly one token
   (``hairpin_exact1``), exactly the union of at most two whole tokens
@@ -21,26 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from tokenizer_lab.metrics import cut_points, prf
 from tokenizer_lab.structure.elements import boundaries, hairpin_loops
-
-
-def cut_points(spans: Sequence[tuple[int, int]], length: int) -> set[int]:
-    """Inner token boundaries: every token start and end strictly inside (0, length).
-
-    >>> sorted(cut_points([(0, 2), (2, 5)], 5))
-    [2]
-    """
-    cuts = set()
-    for s, e in spans:
-        cuts.update(p for p in (s, e) if 0 < p < length)
-    return cuts
-
-
-def _prf(tp: int, n_pred: int, n_ref: int) -> tuple[float, float, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_ref if n_ref else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
 
 
 class StructureScores:
@@ -81,7 +64,7 @@ class StructureScores:
 
     def result(self, digits: int = 3) -> dict:
         """The pooled scores (rounded), with the counts they come from."""
-        p, r, f = _prf(self.tp, self.n_pred, self.n_ref)
+        p, r, f = prf(self.tp, self.n_pred, self.n_ref)
         h = self.hairpins or 1
 
         def rd(x: float) -> float:

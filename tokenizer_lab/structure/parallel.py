@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 CHUNK = 200
 """Sequences per task sent to a worker: large enough that pickling is cheap next to
 folding (~3 ms per 80-nt read), small enough to keep the progress bar moving."""
+LOG_AT = 100  # fewer folds than this are logged at DEBUG level only (inspect folds one)
 MIN_PARALLEL = 400
 """Below this many misses, folding in-process beats starting a pool."""
 
@@ -80,8 +81,9 @@ def fold_many(seqs: Iterable[str], params: FoldParams | None = None, *, cache: F
     store = FoldCache() if cache is True else (cache if isinstance(cache, FoldCache) else None)
     known = store.get_many(distinct, params) if store is not None else {}
     missing = [k for k in distinct if k not in known]
-    log.info("folding %d sequences: %d distinct, %d cached, %d to fold",
-             len(seqs), len(distinct), len(distinct) - len(missing), len(missing))
+    log.log(logging.INFO if len(missing) >= LOG_AT else logging.DEBUG,
+            "folding %d sequences: %d distinct, %d cached, %d to fold",
+            len(seqs), len(distinct), len(distinct) - len(missing), len(missing))
     if missing:
         folded = fold_strings_parallel(missing, params, workers)
         new = {k: v for k, v in zip(missing, folded)}

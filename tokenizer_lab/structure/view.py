@@ -30,6 +30,20 @@ def structure_of(tokenizer, seq: str) -> FoldResult:
     return fold_many([norm], fold_params(tokenizer.spec), cache=_cache() or False, workers=1)[0]
 
 
+def structure_tracks(tokenizer, seq: str) -> dict[str, str]:
+    """{"structure": dot-bracket, "elements": bpRNA letters} of the normalised read, for
+    ``tokenizer_lab.inspect.inspect_sequence(..., tracks=...)``."""
+    fr = structure_of(tokenizer, seq)
+    return {"structure": fr.structure, "elements": annotate(fr.structure)}
+
+
+def is_structure_aware(tokenizer) -> bool:
+    """True for the struct-* tokenizers (their input is folded)."""
+    from tokenizer_lab.structure.algorithms import Structured
+
+    return isinstance(tokenizer.algorithm, Structured)
+
+
 def aligned(seq: str, structure: str, spans: list[tuple[int, int]]) -> list[str]:
     """Three lines, one column block per token; overlapping spans (k-mers with stride 1)
     cannot be cut apart, so the lines are then left whole."""
