@@ -207,7 +207,10 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Corpus format. [default: from the content]")
 @click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
-def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column):
+@click.option("--structure/--no-structure", default=True, show_default=True,
+              help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
+                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
+def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
 
@@ -216,7 +219,7 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column):
 
     toks = [(d, load_tokenizer(d)) for d in tok_dirs]
     report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
-                                seq_column=_column(seq_column))
+                                seq_column=_column(seq_column), structure=structure)
     click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
 
 

@@ -38,9 +38,11 @@ from .motifs import locate_motifs, motif_recovery, read_motif_list
 
 
 def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | None = None,
-                       fmt: str | None = None, seq_column=None) -> dict:
+                       fmt: str | None = None, seq_column=None, structure: bool = False) -> dict:
     """``tokenizers``: (name, LabTokenizer) pairs. Motif ground truth: ``motif_file``
-    (exact search in each read) or else the records' ``meta["motifs"]``."""
+    (exact search in each read) or else the records' ``meta["motifs"]``. ``structure``:
+    also fold the reads (cached, all cores) and score token boundaries against the
+    structure elements (:func:`tokenizer_lab.structure.measures.tokenizer_structure_scores`)."""
     records = list(read_records(corpus, format=fmt, seq_column=seq_column))
     seqs = [r.seq for r in records]
     motif_source = None
@@ -60,6 +62,9 @@ def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | 
             row["motifs"] = motif_recovery(tok, ((n, locate_motifs(n, motifs)) for n in norms))
         elif truth is not None:
             row["motifs"] = motif_recovery(tok, zip(seqs, truth))
+        if structure:
+            from .structure.measures import tokenizer_structure_scores
+            row["structure"] = tokenizer_structure_scores(tok, seqs)
         out.append(row)
     return {"corpus": str(corpus), "sequences": len(seqs), "motif_source": motif_source,
             "tokenizers": out}
@@ -79,6 +84,14 @@ def _rows(t: dict) -> list[tuple[str, str]]:
         rows += [("motif occurrences", m["occurrences"]), ("motif = 1 token", m["exact1"]),
                  ("motif = <=2 tokens", m["exact2"]), ("motif inside 1 token", m["inside1"]),
                  ("motif-end recall", m["boundary_recall"])]
+    st = t.get("structure")
+    if st:
+        rows += [("structure bnd P/R/F1", f"{st['boundary_precision']}/{st['boundary_recall']}/"
+                                          f"{st['boundary_f1']}"),
+                 ("tokens crossing elements", st["crossing_rate"]),
+                 ("hairpin loop = 1 token", st["hairpin_exact1"]),
+                 ("hairpin loop = <=2 tokens", st["hairpin_exact2"]),
+                 ("hairpin loops", st["hairpin_loops"])]
     return [(k, str(v)) for k, v in rows]
 
 
