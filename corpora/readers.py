@@ -18,7 +18,8 @@ from typing import IO
 from Bio.SeqIO.FastaIO import SimpleFastaParser
 from Bio.SeqIO.QualityIO import FastqGeneralIterator
 
-from .alphabet import ALPHABETS, IUPAC_POLICIES, Ambiguous, InvalidSequence, normalize
+from .alphabet import (_TO_DNA, _TO_RNA, ALPHABETS, IUPAC_POLICIES, Ambiguous,
+                       InvalidSequence, normalize)
 from .errors import FileFormatError, LabError, SequenceError
 from .formats import FORMATS, open_text, sniff_format
 from .records import ReadReport, Record
@@ -29,6 +30,7 @@ SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "r
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")
 SCORE_COLUMNS = ("score", "count", "counts", "reads", "frequency", "affinity")
 ID_COLUMNS = ("id", "name", "seq_id", "identifier")
+_PLAIN = frozenset("ACGTU")
 LABEL_SOURCES = ("auto", "header", "column", "file", "none")
 
 
@@ -54,7 +56,8 @@ class ReadOptions:
     on_invalid: str = "reject"  # "drop": skip records with other bad letters (counted)
     # False: skip the duplicate-id check, whose set of ids grows with every record;
     # counting or deduplicating a huge FASTQ then holds only what the caller keeps.
-    check_ids: bool = True
+    # None: check where ids come from the file (not FASTQ, not plain lines).
+    check_ids: bool | None = None
 
     def __post_init__(self) -> None:
         if self.format is not None and self.format not in FORMATS:
@@ -115,20 +118,28 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
     raw = {"fasta": _fasta, "fastq": _fastq, "lines": _lines, "csv": _table,
            "tsv": _table, "json": _json}[fmt](path, opts, fmt)
     seen_ids: set[str] = set()
+    check_ids = opts.check_ids if opts.check_ids is not None else fmt not in ("fastq", "lines")
+    source = str(path)
+    file_label = opts.label_value if opts.label_value is not None else path.name.split(".")[0]
+    alphabet, iupac = opts.alphabet, opts.iupac
     n = 0
-    for rec in raw:
-        try:
-            seq = normalize(rec.seq, opts.alphabet, opts.iupac)
-        except InvalidSequence as exc:
-            if opts.on_invalid == "drop":
-                report.dropped_invalid += 1
+    for rid, seq, label, score, line, meta in raw:
+        if seq and _PLAIN.issuperset(seq) and (alphabet != "auto" or "U" not in seq or "T" not in seq):
+            # The common case, fast: clean upper-case letters need only T/U written.
+            if alphabet != "auto":
+                seq = seq.translate(_TO_RNA if alphabet == "rna" else _TO_DNA)
+        else:
+            try:
+                seq = normalize(seq, alphabet, iupac)
+            except InvalidSequence as exc:
+                if opts.on_invalid == "drop":
+                    report.dropped_invalid += 1
+                    continue
+                raise SequenceError(str(exc), path=path, line=line, record=rid) from None
+            if seq is Ambiguous.DROP:
+                report.dropped_ambiguous += 1
                 continue
-            raise SequenceError(str(exc), path=path, line=rec.line, record=rec.id) from None
-        if seq is Ambiguous.DROP:
-            report.dropped_ambiguous += 1
-            continue
-        rid = rec.id
-        if opts.check_ids:
+        if check_ids:
             if rid in seen_ids:
                 report.duplicate_ids += 1
                 k = 2
@@ -136,15 +147,14 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
                     k += 1
                 rid = f"{rid}#{k}"
             seen_ids.add(rid)
-        label = rec.label
         if opts.label_from == "file":
-            label = opts.label_value if opts.label_value is not None else path.name.split(".")[0]
+            label = file_label
         elif opts.label_from == "none":
             label = None
-        report.alphabets["rna" if "U" in seq else "dna"] += 1
-        report.records += 1
         n += 1
-        yield Record(rid, seq, label, rec.score, str(path), rec.line, rec.meta)
+        report.records += 1
+        report.alphabets["rna" if "U" in seq else "dna"] += 1
+        yield Record(rid, seq, label, score, source, line, meta if meta is not None else {})
     if n == 0 and not (report.dropped_ambiguous or report.dropped_invalid):
         raise FileFormatError("no sequence records found", path=path)
     if report.duplicate_ids:
@@ -186,7 +196,7 @@ def _header_fields(title: str) -> dict[str, str]:
     return dict(w.split("=", 1) for w in title.split()[1:] if "=" in w and not w.startswith("="))
 
 
-def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
+def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
         counter = _LineCounter(fh)
         try:
@@ -198,7 +208,7 @@ def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
                                           path=path, line=line)
                 if not seq.strip():
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
-                yield Record(rid, seq, label, None, None, line, _header_fields(title))
+                yield rid, seq, label, None, line, _header_fields(title)
         except ValueError as exc:
             first = str(exc).split("\n")[0]
             raise FileFormatError(f"{first}; expected '>' at the start of a FASTA record",
@@ -208,34 +218,34 @@ def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
                                   path=path, line=counter.n + 1) from None
 
 
-def _fastq(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
+def _fastq(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
-        counter = _LineCounter(fh)
+        i = -1
         try:
-            for i, (title, seq, qual) in enumerate(FastqGeneralIterator(counter)):
+            for i, (title, seq, qual) in enumerate(FastqGeneralIterator(fh)):
                 rid, label = _header_label(title, opts)
                 line = 4 * i + 1  # the parser reads ahead, and takes 4-line records only
                 if opts.label_from == "auto" and len(title.split()) < 2:
                     label = None
                 if not seq:
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
-                yield Record(rid, seq, label, None, None, line)
+                yield rid, seq, label, None, line, None
         except ValueError as exc:
             msg = str(exc).split("\n")[0].rstrip(".")
             raise FileFormatError(f"{msg} (truncated or malformed FASTQ record)",
-                                  path=path, line=max(counter.n, 1)) from None
+                                  path=path, line=4 * (i + 1) + 1) from None
         except (UnicodeDecodeError, EOFError, OSError) as exc:
             raise FileFormatError(f"unreadable content ({exc.__class__.__name__}: {exc})",
-                                  path=path, line=counter.n + 1) from None
+                                  path=path, line=4 * (i + 1) + 1) from None
 
 
-def _lines(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
+def _lines(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
         try:
             for n, line in enumerate(fh, 1):
                 s = line.strip()
                 if s:
-                    yield Record(f"{path.stem}_{n}", s, None, None, None, n)
+                    yield f"{path.stem}_{n}", s, None, None, n, None
         except (UnicodeDecodeError, EOFError, OSError) as exc:
             raise FileFormatError(f"unreadable content ({exc.__class__.__name__})",
                                   path=path) from None
@@ -273,7 +283,7 @@ def _looks_like_header(row: list[str]) -> bool:
     return True
 
 
-def _table(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
+def _table(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
         reader = csv.reader(fh, delimiter="\t" if fmt == "tsv" else ",")
         try:
@@ -301,7 +311,7 @@ def _table(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
                 label = row[li].strip() if li is not None and opts.label_from in ("auto", "column") else None
                 if not row[si].strip():
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
-                yield Record(rid, row[si], label or None, score, None, line)
+                yield rid, row[si], label or None, score, line, None
         except csv.Error as exc:
             raise FileFormatError(f"malformed {fmt.upper()} ({exc})", path=path,
                                   line=reader.line_num) from None
@@ -334,7 +344,7 @@ def _score(cell: str, path: Path, line: int, name: str) -> float | None:
                               path=path, line=line) from None
 
 
-def _json(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
+def _json(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
         try:
             data = json.load(fh)
@@ -367,7 +377,7 @@ def _json(path: Path, opts: ReadOptions, fmt: str) -> Iterator[Record]:
             score = None if score is None else float(score)
         except (TypeError, ValueError):
             raise FileFormatError(f"score {score!r} is not a number", path=path, record=rid) from None
-        yield Record(rid, seq, None if label is None else str(label), score, None, None)
+        yield rid, seq, None if label is None else str(label), score, None, None
 
 
 def _json_field(lower: dict, wanted, usual):

@@ -122,7 +122,8 @@ def test_thin_keeps_first_and_respects_threshold():
 
 
 def test_streaming_dedup_memory_does_not_grow_with_duplicate_reads(tmp_path):
-    """With check_ids=False, counting holds nothing per record; dedup holds the unique reads."""
+    """FASTQ ids are not kept by default, so counting holds nothing per record and dedup
+    holds the unique reads; check_ids=True keeps every id."""
     import gzip
     import tracemalloc
 
@@ -142,7 +143,7 @@ def test_streaming_dedup_memory_does_not_grow_with_duplicate_reads(tmp_path):
         finally:
             tracemalloc.stop()
 
-    n, with_ids = peak(lambda: sum(1 for _ in read_records(path, alphabet="dna")))
+    n, with_ids = peak(lambda: sum(1 for _ in read_records(path, alphabet="dna", check_ids=True)))
     m, without = peak(lambda: sum(1 for _ in read_records(path, alphabet="dna", check_ids=False)))
     rep = DedupReport()
     u, dedup = peak(lambda: sum(1 for _ in dedup_exact(read_records(path, check_ids=False), rep)))
