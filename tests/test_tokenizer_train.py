@@ -280,3 +280,14 @@ def test_primers_of_a_simulated_selex_library_are_found():
     assert (tok.primers.five, tok.primers.three) == (PRIMER5, PRIMER3)
     assert all(tok.decode(tok.encode(r.seq)) == r.seq for r in recs)
     assert all(tok.tokenize(r.seq)[0] == "[P5]" for r in recs if r.seq.startswith(PRIMER5))
+
+
+@pytest.mark.parametrize("name", ["bpe", "wordpiece", "unigram"])
+@pytest.mark.parametrize("iupac", ["reject", "keep"])
+def test_vocabulary_never_exceeds_vocab_size(name, iupac):
+    # with iupac=keep the corpus lacks most IUPAC letters; they are added after training
+    smallest = TokenizerSpec(algorithm=name, iupac=iupac).min_vocab_size
+    for size in (smallest, 48):
+        tok = train_tokenizer(_random_reads(50, 20), _spec(name, iupac=iupac, vocab_size=size))
+        assert tok.vocab_size <= size
+        assert tok.decode(tok.encode("ACGU" + ("N" if iupac == "keep" else ""))).startswith("ACGU")

@@ -93,7 +93,11 @@ class Unigram(Algorithm):
 
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
-        budget = self.vocab_budget(spec, primers)
+        # letters the corpus lacks (IUPAC with iupac=keep) are added after training:
+        # leave room for them so the vocabulary stays within vocab_size
+        seen = set().union(*map(set, texts)) if texts else set()
+        unseen = [c for c in spec.letters if c not in seen]
+        budget = self.vocab_budget(spec, primers) - len(unseen)
         train = _train_sp if BACKEND == "sentencepiece" else _train_hf
         pieces = train(texts, spec, budget, show_progress)
         have = {p for p, _ in pieces}
