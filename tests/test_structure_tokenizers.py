@@ -76,6 +76,9 @@ def test_artifact_round_trip_and_autotokenizer_on_prepared_text(toks, reads, tmp
     out = tok.save(tmp_path / alg)
     meta = json.loads((out / "lab.json").read_text())
     assert "Mathews 2004" in meta["input_form_help"] and "37.0 C" in meta["input_form_help"]
+    f = meta["folding"]
+    assert (f["material"], f["temperature"], f["dangles"], f["include_primers"]) == ("dna", 37.0, 2, True)
+    assert f["energy_set"] == "DNA Mathews 2004" and f["vienna"] == "2.8.0"
     again = load_tokenizer(out)
     auto = AutoTokenizer.from_pretrained(str(out))
     for seq in reads[:10]:
