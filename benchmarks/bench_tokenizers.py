@@ -1,0 +1,241 @@
+"""Training and encoding speed of every algorithm: our API against the raw library calls.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_tokenizers.py --quick      # 100,000 reads only
+    .venv/bin/python benchmarks/bench_tokenizers.py              # 100,000 and 1,000,000
+
+Reads are uniform random 40-nt regions (numpy, seed 0). Each case (algorithm x vocab
+x reads x api|raw) runs in a fresh child process, so its peak memory (``ru_maxrss``)
+is its own. "api" is ``train_tokenizer(reads, TokenizerSpec(...))`` then
+``LabTokenizer.encode_batch(reads)``; "raw" is the library call with the same settings:
+
+- bpe: ``BpeTrainer`` (min_frequency 2, the four letters as alphabet) on
+  ``Tokenizer(BPE)``; wordpiece: HF's own ``WordPieceTrainer`` on ``Tokenizer(WordPiece)``;
+- unigram: ``sentencepiece`` unigram with the settings of
+  :data:`tokenizer_lab.algorithms.unigram.SETTINGS` (the back end our API uses; its
+  read sample is sentencepiece's own ``input_sentence_size``);
+- char / kmer: the enumerated vocabulary as a ``WordLevel`` model (k = 4 for vocab
+  512, k = 6 for 4096; overlapping k-mers, stride 1), texts k-merized beforehand;
+
+and encoding is ``Tokenizer.encode_batch`` on the texts that tokenizer reads. Times are
+wall-clock seconds and CPU seconds (user + system; the machine is shared, so CPU time
+is the steadier number). Results: benchmarks/results/tokenizers.json and .md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+ALGORITHMS = ("char", "kmer", "bpe", "wordpiece", "unigram")
+SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+LENGTH = 40
+
+
+def random_reads(n: int, seed: int = 0, length: int = LENGTH) -> list[str]:
+    """n uniform random RNA reads of ``length`` nt (fast: one numpy draw)."""
+    rng = np.random.default_rng(seed)
+    letters = np.frombuffer(b"ACGU", dtype=np.uint8)[rng.integers(0, 4, size=n * length)]
+    text = letters.tobytes().decode("ascii")
+    return [text[i:i + length] for i in range(0, n * length, length)]
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _k(vocab: int) -> int:
+    return 4 if vocab <= 512 else 6
+
+
+def _kmerize(seq: str, k: int) -> str:
+    return " ".join(seq[i:i + k] for i in range(len(seq) - k + 1))
+
+
+def _raw_train(alg: str, vocab: int, reads: list[str]):
+    """(trained tokenizers.Tokenizer, the texts it reads)."""
+    from tokenizers import Regex, Tokenizer, models, pre_tokenizers, trainers
+
+    letters = list("ACGU")
+    if alg in ("char", "kmer"):
+        k = 1 if alg == "char" else _k(vocab)
+        import itertools
+        vocab_map = {t: i for i, t in enumerate(SPECIALS + letters + (
+            ["".join(p) for p in itertools.product("ACGU", repeat=k)] if k > 1 else []))}
+        tok = Tokenizer(models.WordLevel(vocab_map, unk_token="[UNK]"))
+        if k == 1:
+            tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
+            return tok, reads
+        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+        return tok, None  # texts k-merized outside the timed training
+    if alg == "bpe":
+        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+        trainer = trainers.BpeTrainer(vocab_size=vocab, min_frequency=2, show_progress=False,
+                                      special_tokens=SPECIALS, initial_alphabet=letters,
+                                      limit_alphabet=4)
+        tok.train_from_iterator(reads, trainer, length=len(reads))
+        return tok, reads
+    if alg == "wordpiece":
+        tok = Tokenizer(models.WordPiece(unk_token="[UNK]", max_input_chars_per_word=100_000))
+        trainer = trainers.WordPieceTrainer(vocab_size=vocab, min_frequency=2, show_progress=False,
+                                            special_tokens=SPECIALS, initial_alphabet=letters,
+                                            limit_alphabet=4)
+        tok.train_from_iterator(reads, trainer, length=len(reads))
+        return tok, reads
+    if alg == "unigram":
+        import io
+
+        import sentencepiece as spm
+
+        from tokenizer_lab.algorithms.unigram import SETTINGS, seed_size
+
+        spm.set_random_generator_seed(0)
+        buf = io.BytesIO()
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(reads), model_writer=buf, model_type="unigram",
+            vocab_size=vocab - len(SPECIALS) + 1, character_coverage=1.0,
+            max_sentencepiece_length=SETTINGS["max_piece_length"], split_by_whitespace=False,
+            add_dummy_prefix=False, hard_vocab_limit=False, max_sentence_length=1 << 20,
+            shrinking_factor=SETTINGS["shrinking_factor"],
+            num_sub_iterations=SETTINGS["n_sub_iterations"],
+            seed_sentencepiece_size=seed_size(vocab - len(SPECIALS)),
+            num_threads=SETTINGS["num_threads"], input_sentence_size=SETTINGS["max_sentences"],
+            shuffle_input_sentence=True,
+            unk_id=0, bos_id=-1, eos_id=-1, pad_id=-1, minloglevel=2)
+        sp = spm.SentencePieceProcessor(model_proto=buf.getvalue())
+        pieces = [(t, 0.0) for t in SPECIALS] + [
+            (sp.id_to_piece(i), sp.get_score(i)) for i in range(sp.get_piece_size())
+            if not sp.is_unknown(i)]
+        return Tokenizer(models.Unigram(pieces, unk_id=1, byte_fallback=False)), reads
+    raise ValueError(alg)
+
+
+def run_case(case: dict) -> dict:
+    """One measurement, in this process: train, then encode every read."""
+    sys.path.insert(0, str(ROOT))
+    alg, vocab, n = case["alg"], case["vocab"], case["n"]
+    reads = random_reads(n)
+    out = dict(case)
+    if case["mode"] == "api":
+        from tokenizer_lab import TokenizerSpec, train_tokenizer
+
+        spec = TokenizerSpec(algorithm=alg, vocab_size=vocab, k=_k(vocab) if alg == "kmer" else 3,
+                             stride=1, seed=0)
+        t0, c0 = time.perf_counter(), _cpu()
+        tok = train_tokenizer(reads, spec, show_progress=False)
+        out["train_s"], out["train_cpu_s"] = time.perf_counter() - t0, _cpu() - c0
+        out["vocab_size"] = tok.vocab_size
+        t0, c0 = time.perf_counter(), _cpu()
+        ids = tok.encode_batch(reads)
+    else:
+        t0, c0 = time.perf_counter(), _cpu()
+        tok, texts = _raw_train(alg, vocab, reads)
+        out["train_s"], out["train_cpu_s"] = time.perf_counter() - t0, _cpu() - c0
+        out["vocab_size"] = tok.get_vocab_size()
+        if texts is None:  # overlapping k-mers: the text HF reads is made beforehand
+            texts = [_kmerize(r, _k(vocab)) for r in reads]
+        t0, c0 = time.perf_counter(), _cpu()
+        ids = [e.ids for e in tok.encode_batch(texts)]
+    out["encode_s"], out["encode_cpu_s"] = time.perf_counter() - t0, _cpu() - c0
+    out["encode_reads_per_s"] = n / out["encode_s"]
+    out["tokens_per_read"] = sum(map(len, ids)) / n
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def _child(case: dict, timeout: float) -> dict:
+    cmd = [sys.executable, __file__, "--case", json.dumps(case)]
+    env = dict(os.environ, LAB_NO_PROGRESS="1", TOKENIZERS_PARALLELISM="true")
+    try:
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+    except subprocess.TimeoutExpired:
+        return dict(case, error=f"timed out after {timeout:.0f} s")
+    if res.returncode != 0:
+        return dict(case, error=res.stderr.strip().splitlines()[-1] if res.stderr else "failed")
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _fmt(x, digits=1):
+    return "" if x is None else f"{x:.{digits}f}"
+
+
+def write_report(rows: list[dict], out_dir: Path, machine: str) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    by = {(r["alg"], r["vocab"], r["n"], r["mode"]): r for r in rows}
+    table = []
+    for (alg, vocab, n, mode), r in sorted(by.items(), key=lambda x: (x[0][2], x[0][0], x[0][1], x[0][3])):
+        if mode != "api":
+            continue
+        raw = by.get((alg, vocab, n, "raw"), {})
+        row = {"algorithm": alg, "vocab": vocab, "reads": n}
+        for side, rr in (("api", r), ("raw", raw)):
+            for key in ("train_s", "train_cpu_s", "encode_s", "encode_reads_per_s", "peak_rss_mb",
+                        "vocab_size", "tokens_per_read", "error"):
+                if key in rr:
+                    row[f"{side}_{key}"] = rr[key]
+        for key in ("train_s", "train_cpu_s", "encode_s"):
+            a, b = r.get(key), raw.get(key)
+            row[f"ratio_{key}"] = a / b if a and b else None
+        table.append(row)
+    (out_dir / "tokenizers.json").write_text(json.dumps(
+        {"machine": machine, "read_length": LENGTH, "rows": table}, indent=2) + "\n")
+    lines = [f"# Tokenizer training and encoding: our API vs the raw library calls\n",
+             f"{machine}. Uniform random {LENGTH}-nt reads (seed 0). Train: wall s (CPU s). "
+             "Encode: reads/s of `encode_batch` over all the reads. Ratio: api / raw "
+             "(wall; CPU in brackets). Peak RSS of each case's own process.\n",
+             "| algorithm | vocab | reads | api train s (cpu) | raw train s (cpu) | train ratio (cpu) "
+             "| api encode reads/s | raw encode reads/s | encode ratio | api / raw peak MB | tokens/read |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in table:
+        err = r.get("api_error") or r.get("raw_error")
+        if err:
+            lines.append(f"| {r['algorithm']} | {r['vocab']} | {r['reads']} | {err} |||||||||")
+            continue
+        lines.append(
+            f"| {r['algorithm']} | {r['vocab']} | {r['reads']:,} | {_fmt(r['api_train_s'])} "
+            f"({_fmt(r['api_train_cpu_s'])}) | {_fmt(r['raw_train_s'])} ({_fmt(r['raw_train_cpu_s'])}) "
+            f"| {_fmt(r['ratio_train_s'], 2)} ({_fmt(r['ratio_train_cpu_s'], 2)}) "
+            f"| {r['api_encode_reads_per_s']:,.0f} | {r['raw_encode_reads_per_s']:,.0f} "
+            f"| {_fmt(r['ratio_encode_s'], 2)} | {r['api_peak_rss_mb']:.0f} / {r['raw_peak_rss_mb']:.0f} "
+            f"| {r['api_tokens_per_read']:.1f} / {r['raw_tokens_per_read']:.1f} |")
+    (out_dir / "tokenizers.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true", help="100,000 reads only")
+    ap.add_argument("--case", help=argparse.SUPPRESS)
+    ap.add_argument("--algorithms", default=",".join(ALGORITHMS))
+    ap.add_argument("--vocabs", default="512,4096")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--timeout", type=float, default=3600, help="seconds per case")
+    args = ap.parse_args()
+    if args.case:
+        print(json.dumps(run_case(json.loads(args.case))))
+        return
+    sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    machine = f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
+    rows = []
+    for n in sizes:
+        for alg in args.algorithms.split(","):
+            for vocab in map(int, args.vocabs.split(",")):
+                for mode in ("api", "raw"):
+                    r = _child({"alg": alg, "vocab": vocab, "n": n, "mode": mode}, args.timeout)
+                    rows.append(r)
+                    print(json.dumps(r), flush=True)
+                    write_report(rows, args.out, machine)
+
+
+if __name__ == "__main__":
+    main()
