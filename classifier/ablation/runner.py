@@ -114,8 +114,10 @@ def run_one(spec: RunSpec, cfg: AblationConfig, split: TaskData, run_root: Path,
 _WORKER: dict = {}
 
 
-def _init_worker(cfg: AblationConfig, split: TaskData, run_root: str, threads: int) -> None:
+def _init_worker(cfg: AblationConfig, split: TaskData, run_root: str, threads: int,
+                 log_level: int) -> None:
     import torch
+    logging.basicConfig(level=log_level, format="%(levelname)s: %(message)s")
     torch.set_num_threads(threads)
     os.environ.setdefault("LAB_NO_PROGRESS", "1")
     _WORKER.update(cfg=cfg, split=split, run_root=Path(run_root), threads=threads)
@@ -162,7 +164,8 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
         elif pending:
             ctx = get_context("spawn")  # no fork after torch/tokenizers threads started
             with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker,
-                                     initargs=(cfg, split, str(run_root), threads)) as pool:
+                                     initargs=(cfg, split, str(run_root), threads,
+                                               logging.getLogger().getEffectiveLevel())) as pool:
                 futures = [pool.submit(_work, s) for s in pending]
                 for fut in as_completed(futures):
                     run_id = fut.result()
