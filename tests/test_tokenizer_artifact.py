@@ -134,6 +134,15 @@ def test_autotokenizer_reads_lower_case_rna_or_dna_kmers(saved):
     assert hf("acgt cgtt")["input_ids"] == hf("ACGU CGUU")["input_ids"] == tok("ACGUU")["input_ids"]
 
 
+def test_padding_or_truncation_in_hf_calls_does_not_leak_into_tokenize(saved):
+    tok, _, _ = saved["char"]
+    tok.hf(["ACGUACGU"], truncation=True, max_length=4, padding="max_length")
+    tok("ACGUACGU", truncation=True, max_length=4)
+    assert tok.tokenize("ACGUACGU") == list("ACGUACGU")
+    assert tok.encode("ACG") == [2, 5, 6, 7, 3]
+    assert len(tok.token_spans("ACGUACGU")) == 8
+
+
 def test_lab_tokenizer_call_matches_hf_options(saved):
     tok, _, reads = saved["char"]
     enc = tok(["ACGU", "AC"], padding="max_length", max_length=8, truncation=True)

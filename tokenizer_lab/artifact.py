@@ -82,7 +82,11 @@ class LabTokenizer:
         self.primers = Primers.from_dict(meta["primers"])
         self.algorithm = algorithms.get(spec.algorithm)
         self.frequencies = frequencies if frequencies is not None else Counter()
-        self._backend = hf.backend_tokenizer
+        # our own copy for encode/tokenize/token_spans: transformers switches padding and
+        # truncation on in hf.backend_tokenizer when called with them, and leaves them on
+        self._backend = Tokenizer.from_str(hf.backend_tokenizer.to_str())
+        self._backend.no_padding()
+        self._backend.no_truncation()
 
     # -- sizes and ids -----------------------------------------------------------------
     @property
@@ -124,10 +128,10 @@ class LabTokenizer:
         try:
             return self.hf(texts, **kwargs)
         finally:
-            # transformers leaves padding/truncation switched on in the backend, which
-            # encode/tokenize/token_spans share: switch them off again
-            self._backend.no_padding()
-            self._backend.no_truncation()
+            # transformers leaves padding/truncation switched on in its backend, which
+            # callers of tok.hf.backend_tokenizer share: switch them off again
+            self.hf.backend_tokenizer.no_padding()
+            self.hf.backend_tokenizer.no_truncation()
 
     def encode(self, seq: str, add_special_tokens: bool = True) -> list[int]:
         return self._backend.encode(self.prepare(seq), add_special_tokens=add_special_tokens).ids
