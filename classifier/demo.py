@@ -55,6 +55,7 @@ def run_demo(out: Path, jobs: int | None = None) -> dict:
         n = write_library(default_library(seed=0), library)
         log.info("simulated SELEX library: %d reads -> %s", n, library)
     cfg = demo_config(jobs)
+    _set_aside_stale(out / "ablation", cfg.fingerprint())
     command = f"python -m classifier.demo --out {shlex.quote(str(out))}"
     log.info("ablation: %s x seeds %s (+ kmer-logreg:%s), %d job(s)",
              ", ".join(t.label for t in cfg.tokenizers), list(cfg.seeds), cfg.baseline_k, cfg.jobs)
@@ -63,6 +64,19 @@ def run_demo(out: Path, jobs: int | None = None) -> dict:
         log.info("[%d/%d] %s finished (%.0f s since start)", done, total, run_id, time.time() - t0)
 
     return run_ablation(cfg, out / "ablation", command=command, on_run=on_run)
+
+
+def _set_aside_stale(folder: Path, fingerprint: str) -> None:
+    """A demo folder from an older config cannot be resumed: keep it under another name."""
+    import json
+    try:
+        old = json.loads((folder / "ablation.json").read_text(encoding="utf-8"))["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if old != fingerprint:
+        target = folder.with_name(f"{folder.name}.{old}")
+        folder.rename(target)
+        log.warning("%s was made with other settings; moved to %s, starting afresh", folder, target)
 
 
 def main(argv: list[str] | None = None) -> int:
