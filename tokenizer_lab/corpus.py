@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,10 +101,15 @@ def _from_files(paths: list[Path], spec, read_options) -> Corpus:
 
 def _from_sequences(corpus: Iterable[str], spec: TokenizerSpec) -> Corpus:
     seqs: list[str] = []
+    # reads already in upper-case canonical letters are what normalize() would return
+    clean = re.compile("[ACGU]+" if spec.alphabet == "rna" else "[ACGT]+").fullmatch
     for i, raw in enumerate(corpus, 1):
         if not isinstance(raw, str):
             raise TokenizerError(f"sequence #{i} is {type(raw).__name__}; expected a str "
                                  "(or pass file paths as pathlib.Path)")
+        if clean(raw):
+            seqs.append(raw)
+            continue
         try:
             seq = normalize(raw, spec.alphabet, spec.iupac)
         except InvalidSequence as exc:
@@ -118,9 +124,7 @@ def _finish(seqs: list[str], sources: list[dict]) -> Corpus:
     if not seqs:
         raise TokenizerError("empty corpus: no sequences to train on")
     h = hashlib.sha256()
-    for s in seqs:
-        h.update(s.encode())
-        h.update(b"\n")
+    h.update(("\n".join(seqs) + "\n").encode())  # = each read then "\n"; one call
     return Corpus(seqs, {"sha256": h.hexdigest(), "reads": len(seqs),
                          "nucleotides": sum(map(len, seqs)), "sources": sources})
 

@@ -85,7 +85,10 @@ def train_tokenizer(corpus, spec: TokenizerSpec | None = None, *, read_options=N
     random.seed(spec.seed)  # no trainer here draws from it, but plug-ins may
     data = load_corpus(corpus, spec, read_options)
     primers = resolve(spec, data.seqs)
-    texts = [t for t in (alg.training_text(s, spec, primers) for s in data.seqs) if t]
+    if not primers.active() and type(alg).training_text is algorithms.Algorithm.training_text:
+        texts = [s for s in data.seqs if s]  # nothing to cut: skip a call per read
+    else:
+        texts = [t for t in (alg.training_text(s, spec, primers) for s in data.seqs) if t]
     if not texts:
         raise TokenizerError("empty corpus: every read is only primer sequence")
     log.info("training %s on %d reads (%d nt)", spec.algorithm, len(texts), sum(map(len, texts)))
