@@ -100,3 +100,14 @@ def test_summary_pairs_by_seed_and_survives_missing_runs():
     row = single["comparisons"]["accuracy"]["rows"][0]
     assert (row["p"], row["p_holm"], row["significant"]) == (None, None, False)
     assert single["summary"][0]["metrics"]["accuracy"]["sd"] is None
+
+
+def test_best_is_a_tokenizer_and_the_baseline_is_compared_with_it():
+    runs = _runs({"a": [0.7, 0.8, 0.75], "b": [0.6, 0.7, 0.6]})
+    runs += [{"run_id": f"base.seed{s}", "tokenizer": "base", "seed": s, "kind": "baseline",
+              "metrics": {"accuracy": 0.9}} for s in range(3)]
+    s = summarize(runs)
+    assert s["best"] == "a" and s["best_run"] == "a.seed1"
+    rows = {r["tokenizer"]: r for r in s["comparisons"]["accuracy"]["rows"]}
+    assert set(rows) == {"b", "base"}
+    assert rows["base"]["mean_diff"] == pytest.approx(-0.15)  # best minus baseline

@@ -80,7 +80,9 @@ def report_blocks(results: dict, plots: dict | None = None) -> list[tuple]:
     blocks.append(("h2", "Results per tokenizer"))
     blocks.append(("p", f"Test-split metrics as mean ± sample standard deviation over seeds "
                         f"{', '.join(map(str, seeds))}; the best mean of each column in bold. "
-                        "Costs are means per run."))
+                        "Costs are means per run: train s is the fine-tuning wall time "
+                        "(evaluation excluded), peak MB the resident memory of the process "
+                        "that ran it (libraries included)."))
     header = ["tokenizer", "seeds", *(NAMES[m] for m in METRICS), *(c[1] for c in COST_COLUMNS)]
     best = {m: max((e["metrics"][m]["mean"] for e in summary
                     if e["metrics"][m]["mean"] is not None), default=None) for m in METRICS}
@@ -122,7 +124,14 @@ def _headline(results, metric, comp) -> str:
         return "No finished runs yet."
     sig = [r["tokenizer"] for r in comp["rows"] if r["significant"]]
     not_sig = [r["tokenizer"] for r in comp["rows"] if not r["significant"]]
-    text = f"Best by mean test {NAMES[metric]}: **{best}**."
+    text = f"Best tokenizer by mean test {NAMES[metric]}: **{best}**."
+    ref_mean = next((e["metrics"][metric]["mean"] for e in results.get("summary", [])
+                     if e["tokenizer"] == best), None)
+    for e in results.get("summary", []):
+        mean = e["metrics"][metric]["mean"]
+        if e.get("kind") == "baseline" and mean is not None and ref_mean is not None:
+            text += (f" The {e['tokenizer']} baseline scores {fmt(mean)}, "
+                     f"{'above' if mean > ref_mean else 'below'} it.")
     if sig:
         text += (f" Significantly worse (paired test over seeds, Holm-corrected, "
                  f"p < {results.get('alpha', 0.05)}): {', '.join(sig)}.")
@@ -182,7 +191,13 @@ def _intrinsic_blocks(summary, metric) -> list[tuple]:
         return blocks + [("p", "No intrinsic statistics were recorded.")]
     blocks.append(("p", "Measured on the test split with each run's tokenizer (mean over "
                         "seeds), so a reader can see whether compression or structure "
-                        "alignment tracks the metric."))
+                        "alignment tracks the metric. Nucleotides per token count the part "
+                        "outside primers that the tokenizer strips or maps to one token; "
+                        "boundary F1, crossing rate and hairpin exact1 compare token "
+                        "boundaries with ViennaRNA structure elements (first "
+                        "500 test sequences); motif exact1/exact2: share of planted motifs "
+                        "that are one token / at most two whole tokens (where ground truth "
+                        "exists)."))
     header = ["tokenizer", NAMES[metric], *(k.replace("_", " ") for k in keys)]
     rows = [[e["tokenizer"], fmt_ms(e["metrics"][metric]["mean"], e["metrics"][metric]["sd"]),
              *(fmt((e["intrinsic"].get(k) or {}).get("mean")) for k in keys)]

@@ -39,6 +39,9 @@ COSTS = ("vocab_size", "tokenizer_train_s", "tokens_per_seq", "params", "train_s
 def summarize(runs: Sequence[dict], primary: str = "accuracy") -> dict:
     """Per-tokenizer summary, best tokenizer per metric and paired comparisons.
 
+    The best is chosen among the tokenizers (``kind == "model"``); baselines are
+    compared with it like every other entry (and count in Holm's correction).
+
     >>> runs = [{"tokenizer": t, "seed": s, "kind": "model",
     ...          "metrics": {"accuracy": a}} for t, s, a in
     ...         [("a", 0, 0.9), ("a", 1, 0.8), ("b", 0, 0.7), ("b", 1, 0.7)]]
@@ -84,7 +87,9 @@ def _compare(summary: list[dict], by_tok: dict[str, list[dict]], metric: str) ->
     scored = [e for e in summary if e["metrics"][metric]["mean"] is not None]
     if not scored:
         return {"metric": metric, "reference": None, "rows": []}
-    ref = max(scored, key=lambda e: e["metrics"][metric]["mean"])["tokenizer"]
+    # the reference is the best *tokenizer*; the baseline is compared with it like the rest
+    models = [e for e in scored if e.get("kind", "model") == "model"] or scored
+    ref = max(models, key=lambda e: e["metrics"][metric]["mean"])["tokenizer"]
     ref_by_seed = {r["seed"]: r["metrics"].get(metric) for r in by_tok[ref]}
     rows = []
     for e in summary:
