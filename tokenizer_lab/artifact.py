@@ -81,12 +81,30 @@ class LabTokenizer:
         self.meta = meta
         self.primers = Primers.from_dict(meta["primers"])
         self.algorithm = algorithms.get(spec.algorithm)
+        self._count_source = None
         self.frequencies = frequencies if frequencies is not None else Counter()
         # our own copy for encode/tokenize/token_spans: transformers switches padding and
         # truncation on in hf.backend_tokenizer when called with them, and leaves them on
         self._backend = Tokenizer.from_str(hf.backend_tokenizer.to_str())
         self._backend.no_padding()
         self._backend.no_truncation()
+
+    @property
+    def frequencies(self) -> Counter:
+        """Token id -> count on the training corpus (vocab.txt), counted on first use."""
+        if self._frequencies is None:
+            source, self._count_source = self._count_source, None
+            self._frequencies = source() if source is not None else Counter()
+        return self._frequencies
+
+    @frequencies.setter
+    def frequencies(self, value: Counter) -> None:
+        self._frequencies, self._count_source = value, None
+
+    def count_later(self, source) -> None:
+        """Count token frequencies with ``source()`` when first needed (save, vocab_lines):
+        an extra pass over the corpus that training itself does not need."""
+        self._frequencies, self._count_source = None, source
 
     # -- sizes and ids -----------------------------------------------------------------
     @property

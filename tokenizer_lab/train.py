@@ -109,7 +109,8 @@ def train_tokenizer(corpus, spec: TokenizerSpec | None = None, *, read_options=N
         raise RuntimeError(f"{alg.name}.extra_meta may not replace lab.json keys {sorted(clash)}")
     meta.update(extra)
     lab = LabTokenizer(wrap_hf(tok), spec, meta)
-    lab.frequencies = token_frequencies(lab, data.seqs)
+    seqs = data.seqs
+    lab.count_later(lambda: token_frequencies(lab, seqs))  # paid by save(), not training
     return lab
 
 
