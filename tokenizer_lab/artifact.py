@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from importlib import metadata
@@ -156,8 +157,16 @@ class LabTokenizer:
 
     def encode_batch(self, seqs: Sequence[str], add_special_tokens: bool = True) -> list[list[int]]:
         """Ids of many sequences at once (the fast path: no BatchEncoding, no padding)."""
-        texts = [self.prepare(s) for s in seqs]
-        return [e.ids for e in self._backend.encode_batch(texts, add_special_tokens=add_special_tokens)]
+        alg = type(self.algorithm)
+        if alg.prepare_text is algorithms.Algorithm.prepare_text and \
+                alg.prepare is algorithms.Algorithm.prepare:
+            # raw-input algorithms: a read already in canonical upper case is its own text
+            clean = re.compile("[ACGU]+" if self.spec.alphabet == "rna" else "[ACGT]+").fullmatch
+            texts = [s if clean(s) else self.prepare(s) for s in seqs]
+        else:
+            texts = [self.prepare(s) for s in seqs]
+        encs = self._backend.encode_batch_fast(texts, add_special_tokens=add_special_tokens)
+        return [e.ids for e in encs]
 
     def tokenize(self, seq: str) -> list[str]:
         """The tokens of ``seq``, without [CLS]/[SEP]."""
