@@ -165,3 +165,21 @@ def test_raptgen_motifs(mirror, tmp_path):
     r = motif_recovery(tok, ((s, locate_motifs(s, motifs)) for s in seqs))
     # 10-nt motifs never fit in one character token; every motif end is a char boundary
     assert r["occurrences"] >= 150 and r["exact1"] == 0.0 and r["boundary_recall"] == 1.0
+
+
+def test_stats_on_simulated_library_header_truth(tmp_path):
+    """The simulator's FASTA headers carry motif spans as text; stats parses them."""
+    from corpora.cli import cli as corpora_cli
+
+    lib = tmp_path / "lib.fasta"
+    r = CliRunner().invoke(corpora_cli, ["simulate", "--out", str(lib), "--reads", "60",
+                                         "--rounds", "1", "--seed", "1"])
+    assert r.exit_code == 0, r.output
+    tok = train_tokenizer(["ACGU"], algorithm="char").save(tmp_path / "char")
+    r = CliRunner().invoke(cli, ["stats", str(lib), "-t", str(tok), "--json", "--no-structure"])
+    assert r.exit_code == 0, r.output
+    rep = json.loads(r.stdout)
+    m = rep["tokenizers"][0]["motifs"]
+    assert rep["motif_source"] == "record annotation"
+    # single nucleotides: no motif is one token, every motif end is a token boundary
+    assert m["occurrences"] > 0 and m["exact1"] == 0.0 and m["boundary_recall"] == 1.0

@@ -33,8 +33,28 @@ from pathlib import Path
 
 from corpora.readers import read_records
 
+from corpora.selex.io import parse_spans
+
+from .errors import TokenizerError
 from .metrics import corpus_stats
 from .motifs import locate_motifs, motif_recovery, read_motif_list
+
+
+def record_motifs(record) -> list[dict]:
+    """The motif spans of a record: a list of dicts, or the simulator's header text
+    ``name:kind:start-end,...`` as a FASTA/TSV reader leaves it in ``meta``.
+
+    >>> from corpora.records import Record
+    >>> record_motifs(Record("r", "ACGU", meta={"motifs": "hp:hairpin:1-3"}))
+    [{'name': 'hp', 'kind': 'hairpin', 'start': 1, 'end': 3}]
+    """
+    m = record.meta.get("motifs")
+    if not isinstance(m, str):
+        return list(m or [])
+    try:
+        return parse_spans(m)
+    except ValueError as exc:
+        raise TokenizerError(f"{record.source}, record {record.id}: {exc}") from None
 
 
 def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | None = None,
@@ -50,8 +70,8 @@ def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | 
     if motif_file is not None:
         read_motif_list(motif_file)  # fail early on a bad file
         motif_source = str(motif_file)
-    elif any(r.meta.get("motifs") for r in records):
-        truth = [r.meta.get("motifs") or [] for r in records]
+    elif any(r.meta.get("motifs") not in (None, "", "-", []) for r in records):
+        truth = [record_motifs(r) for r in records]
         motif_source = "record annotation"
     out = []
     for name, tok in tokenizers:
@@ -112,4 +132,4 @@ def render_table(report: dict) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["compare_tokenizers", "render_table"]
+__all__ = ["compare_tokenizers", "record_motifs", "render_table"]
