@@ -77,7 +77,7 @@ def render_card(config: dict, info: dict, metrics: dict) -> str:
                   f"{v['support']} |" for c, v in per.items()]
     costs = metrics.get("costs", {})
     if costs:
-        lines += ["", "Costs: " + ", ".join(f"{k} {_fmt(v)}" for k, v in costs.items()) + "."]
+        lines += ["", "Costs: " + ", ".join(f"{k} {v}" for k, v in costs.items()) + "."]
     lines += [
         "",
         "## Use",
