@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from corpora.atomic import atomic_write  # noqa: E402
 from corpora.simulate import DEFAULT_MOTIFS, SelexConfig, motif_spans, simulate  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
-from tokenizer_lab.structure.algorithms import structures  # noqa: E402
+from tokenizer_lab.structure.reads import structures  # noqa: E402
 from tokenizer_lab.structure.measures import tokenizer_structure_scores  # noqa: E402
 
 RUNS = [("char", {}), ("3-mer", {"algorithm": "kmer", "k": 3, "stride": 3}), ("bpe", {}),

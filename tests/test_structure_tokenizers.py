@@ -13,7 +13,7 @@ from transformers import AutoTokenizer
 from corpora.simulate import SelexConfig, simulate
 from tokenizer_lab import TokenizerError, load_tokenizer, train_tokenizer
 from tokenizer_lab.structure import annotate, boundaries, fold
-from tokenizer_lab.structure.algorithms import prefold, structures
+from tokenizer_lab.structure.reads import prefold, structures
 from tokenizer_lab.structure.measures import tokenizer_structure_scores
 from tokenizer_lab.structure.pretokenize import joint_decode
 
@@ -128,3 +128,12 @@ def test_property_struct_bpe_tokens_stay_inside_elements(rna_tok, seq):
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
     assert not any(s < b < e for s, e in spans for b in cuts)
     assert rna_tok.decode(rna_tok.encode(seq)) == seq
+
+
+def test_structures_survive_a_batch_larger_than_the_memo(monkeypatch):
+    from tokenizer_lab.spec import TokenizerSpec
+    from tokenizer_lab.structure import reads as R
+    monkeypatch.setattr(R, "MEMO_SIZE", 3)
+    seqs = _random_rna(8, seed=11)
+    assert R.structures(seqs, TokenizerSpec(alphabet="rna"), workers=1) == [fold(s).structure for s in seqs]
+    assert len(R._MEMO) <= 3

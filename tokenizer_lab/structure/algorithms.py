@@ -15,15 +15,15 @@ annotated with bpRNA elements, and then:
 
 Primers are folded with the read; with primer mode token/strip the text covers the
 random region only, with ``[P5] `` / `` [P3]`` in token mode. Folds go through the
-disk cache (:class:`~tokenizer_lab.structure.cache.FoldCache`) and a memo in this
-process; :func:`prefold` folds a batch on all cores before encoding it one by one.
+disk cache and a memo in this process (:mod:`tokenizer_lab.structure.reads`);
+``prefold`` folds a batch on all cores before encoding it one by one.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter, OrderedDict
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Sequence
 
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
@@ -34,57 +34,13 @@ from tokenizer_lab.algorithms.base import Algorithm, CharMap
 from tokenizer_lab.errors import TokenizerError
 from tokenizer_lab.primers import Primers
 from tokenizer_lab.spec import PRIMER_TOKENS, SPECIAL_TOKENS, TokenizerSpec
-from tokenizer_lab.structure.cache import FoldCache, default_cache_dir
 from tokenizer_lab.structure.elements import annotate
-from tokenizer_lab.structure.fold import VIENNA_VERSION, FoldParams
-from tokenizer_lab.structure.parallel import fold_many
+from tokenizer_lab.structure.fold import VIENNA_VERSION
 from tokenizer_lab.structure.pretokenize import JOINT_ALPHABET, joint_decode, joint_encode, segment_text
+from tokenizer_lab.structure.reads import fold_params, prefold, structures
 from tokenizer_lab.structure.short_pieces import refit
 
 log = logging.getLogger(__name__)
-_MEMO: OrderedDict[tuple[str, str], str] = OrderedDict()
-_MEMO_SIZE = 200_000
-_CACHES: dict[str, FoldCache] = {}
-
-
-def fold_params(spec: TokenizerSpec) -> FoldParams:
-    """The folding parameters of a structure-aware tokenizer: a function of its spec."""
-    return FoldParams(material=spec.alphabet)
-
-
-def _cache() -> FoldCache | None:
-    d = default_cache_dir()
-    if str(d).lower() in ("off", "none"):
-        return None
-    key = str(d)
-    if key not in _CACHES:
-        _CACHES[key] = FoldCache(d)
-    return _CACHES[key]
-
-
-def structures(seqs: Sequence[str], spec: TokenizerSpec, workers: int | None = None) -> list[str]:
-    """Dot-brackets of normalised reads: memo, then disk cache, then folding on all cores."""
-    params = fold_params(spec)
-    ek = params.energy_key()
-    todo = list(dict.fromkeys(s for s in seqs if (ek, s) not in _MEMO))
-    if todo:
-        for s, r in zip(todo, fold_many(todo, params, cache=_cache() or False, workers=workers)):
-            _MEMO[(ek, s)] = r.structure
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return [_MEMO[(ek, s)] for s in seqs]
-
-
-def prefold(tokenizer, seqs: Iterable[str], workers: int | None = None) -> int:
-    """Fold ``seqs`` for a LabTokenizer in one parallel batch; later encodes are look-ups.
-
-    Returns how many reads were given. Plain tokenizers need no folding: returns 0.
-    """
-    if not isinstance(tokenizer.algorithm, Structured):
-        return 0
-    norm = [tokenizer.normalize(s) for s in seqs]
-    structures(norm, tokenizer.spec, workers)
-    return len(norm)
 
 
 class Structured(Algorithm):

@@ -99,7 +99,7 @@ def tokenizer_structure_scores(tokenizer, seqs: Sequence[str], workers: int | No
     Scored over the random region (the part left after the tokenizer's primer handling),
     so the [P5]/[P3] tokens and the primers' own structure do not count.
     """
-    from tokenizer_lab.structure.algorithms import structures
+    from tokenizer_lab.structure.reads import structures
 
     norm = [tokenizer.normalize(s) for s in seqs]
     sts = structures(norm, tokenizer.spec, workers)

@@ -24,10 +24,10 @@ LABEL = 11
 
 def structure_of(tokenizer, seq: str) -> FoldResult:
     """The MFE fold of ``seq`` as the tokenizer normalises it (cached)."""
-    from tokenizer_lab.structure.algorithms import _cache, fold_params
+    from tokenizer_lab.structure.reads import disk_cache, fold_params
 
     norm = tokenizer.normalize(seq)
-    return fold_many([norm], fold_params(tokenizer.spec), cache=_cache() or False, workers=1)[0]
+    return fold_many([norm], fold_params(tokenizer.spec), cache=disk_cache() or False, workers=1)[0]
 
 
 def structure_tracks(tokenizer, seq: str) -> dict[str, str]:
