@@ -50,3 +50,10 @@ def test_layout_has_no_overlapping_nucleotides():
     np.fill_diagonal(d, np.inf)
     assert d.min() > 0.8  # neighbours are 1 apart; circles have radius 0.42
     assert token_index(5, [(0, 2), (3, 5)]) == [0, 0, -1, 1, 1]
+
+
+def test_layout_falls_back_when_puzzler_overlaps():
+    from tokenizer_lab.structure.plot import overlaps
+    # three stems side by side in the exterior loop: RNApuzzler draws two nucleotides 0.64 apart
+    st = "." * 19 + "((((((....))))))(((((((((....)))))))))((((((....))))))" + "." * 20
+    assert overlaps(layout(st)) == 0
