@@ -208,7 +208,7 @@ def _fmt(x, digits=1):
     return "" if x is None else f"{x:.{digits}f}"
 
 
-def write_report(rows: list[dict], out_dir: Path, machine: str) -> None:
+def write_report(rows: list[dict], out_dir: Path, machine: str, name: str = "tokenizers") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     by = {(r["alg"], r["vocab"], r["n"], r["mode"]): r for r in rows}
     table = []
@@ -230,7 +230,7 @@ def write_report(rows: list[dict], out_dir: Path, machine: str) -> None:
             a, b = r.get(key), r.get(f"same_model_raw_{key}")
             row[f"ratio_same_model_{key}"] = a / b if a and b else None
         table.append(row)
-    (out_dir / "tokenizers.json").write_text(json.dumps(
+    (out_dir / f"{name}.json").write_text(json.dumps(
         {"machine": machine, "read_length": LENGTH, "rows": table}, indent=2) + "\n")
     lines = [f"# Tokenizer training and encoding: our API vs the raw library calls\n",
              f"{machine}. Uniform random {LENGTH}-nt reads (seed 0). Train: wall s (CPU s). "
@@ -260,7 +260,7 @@ def write_report(rows: list[dict], out_dir: Path, machine: str) -> None:
             f"| {_fmt(r['ratio_same_model_encode_s'], 2)} ({_fmt(r['ratio_same_model_encode_cpu_s'], 2)}) "
             f"| {r['api_peak_rss_mb']:.0f} / {r['raw_peak_rss_mb']:.0f} "
             f"| {r['api_tokens_per_read']:.1f} / {r['raw_tokens_per_read']:.1f} |")
-    (out_dir / "tokenizers.md").write_text("\n".join(lines) + "\n")
+    (out_dir / f"{name}.md").write_text("\n".join(lines) + "\n")
 
 
 def main() -> None:
@@ -271,11 +271,16 @@ def main() -> None:
     ap.add_argument("--vocabs", default="512,4096")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     ap.add_argument("--timeout", type=float, default=3600, help="seconds per case")
+    ap.add_argument("--sizes", default=None, help="read counts, e.g. 1000000 [default: "
+                    "100000,1000000; --quick: 100000]")
+    ap.add_argument("--name", default="tokenizers", help="results file name (.json and .md)")
     args = ap.parse_args()
     if args.case:
         print(json.dumps(run_case(json.loads(args.case))))
         return
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    if args.sizes:
+        sizes = [int(x) for x in args.sizes.split(",")]
     machine = f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
     rows = []
     for n in sizes:
@@ -285,7 +290,7 @@ def main() -> None:
                     r = _child({"alg": alg, "vocab": vocab, "n": n, "mode": mode}, args.timeout)
                     rows.append(r)
                     print(json.dumps(r), flush=True)
-                    write_report(rows, args.out, machine)
+                    write_report(rows, args.out, machine, args.name)
 
 
 if __name__ == "__main__":
