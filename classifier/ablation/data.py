@@ -8,7 +8,7 @@ split sizes, train/test overlap).
 >>> from corpora.records import Record
 >>> recs = [Record(f"r{i}", "ACGU"[i % 4] * 4, "ab"[i % 2]) for i in range(10)]
 >>> [r.id for r in subsample(recs, 4, seed=0)]
-['r0', 'r1', 'r2', 'r9']
+['r1', 'r2', 'r4', 'r5']
 >>> describe_split("train", recs)["classes"]
 {'a': 5, 'b': 5}
 """
