@@ -114,3 +114,18 @@ def test_load_results_errors(tmp_path):
     (tmp_path / "results.json").write_text('{"schema": "other"}')
     with pytest.raises(AblationError, match="not an ablation results file"):
         load_results(tmp_path / "results.json")
+
+
+def test_headline_says_which_way_a_significant_difference_goes(tmp_path):
+    runs = []
+    for tok, kind, accs in (("a", "model", [0.80, 0.82, 0.81]), ("b", "model", [0.60, 0.61, 0.63]),
+                            ("base", "baseline", [0.90, 0.93, 0.91])):
+        runs += [{"run_id": f"{tok}.seed{s}", "tokenizer": tok, "kind": kind, "seed": s,
+                  "metrics": {"accuracy": a}} for s, a in enumerate(accs)]
+    res = build_results(runs, config={}, data={}, command="c", versions={}, primary="accuracy")
+    write_reports(res, tmp_path)
+    md = (tmp_path / "report.md").read_text()
+    assert "Best tokenizer by mean test accuracy: **a**." in md
+    assert "The base baseline scores 0.913, above it." in md
+    assert "Significantly worse (paired test over seeds, Holm-corrected, p < 0.05): b." in md
+    assert "Significantly better than a: base." in md

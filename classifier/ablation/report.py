@@ -122,7 +122,8 @@ def _headline(results, metric, comp) -> str:
     best = comp.get("reference")
     if best is None:
         return "No finished runs yet."
-    sig = [r["tokenizer"] for r in comp["rows"] if r["significant"]]
+    sig = [r["tokenizer"] for r in comp["rows"] if r["significant"] and r["mean_diff"] > 0]
+    better = [r["tokenizer"] for r in comp["rows"] if r["significant"] and r["mean_diff"] < 0]
     not_sig = [r["tokenizer"] for r in comp["rows"] if not r["significant"]]
     text = f"Best tokenizer by mean test {NAMES[metric]}: **{best}**."
     ref_mean = next((e["metrics"][metric]["mean"] for e in results.get("summary", [])
@@ -135,8 +136,10 @@ def _headline(results, metric, comp) -> str:
     if sig:
         text += (f" Significantly worse (paired test over seeds, Holm-corrected, "
                  f"p < {results.get('alpha', 0.05)}): {', '.join(sig)}.")
+    if better:
+        text += f" Significantly better than {best}: {', '.join(better)}."
     if not_sig:
-        text += f" Not significantly different from the best: {', '.join(not_sig)}."
+        text += f" Not significantly different from {best}: {', '.join(not_sig)}."
     return text
 
 
@@ -162,9 +165,11 @@ def _comparison_blocks(results, metric, comp) -> list[tuple]:
         c = (results.get("comparisons") or {}).get(m)
         if m == metric or not c or c.get("reference") is None:
             continue
-        sig = [r["tokenizer"] for r in c["rows"] if r["significant"]]
-        others.append(f"{NAMES[m]}: best {c['reference']}; significantly worse: "
-                      f"{', '.join(sig) if sig else 'none'}")
+        sig = [r["tokenizer"] for r in c["rows"] if r["significant"] and r["mean_diff"] > 0]
+        better = [r["tokenizer"] for r in c["rows"] if r["significant"] and r["mean_diff"] < 0]
+        others.append(f"{NAMES[m]}: best tokenizer {c['reference']}; significantly worse: "
+                      f"{', '.join(sig) if sig else 'none'}"
+                      + (f"; significantly better: {', '.join(better)}" if better else ""))
     if others:
         blocks.append(("p", "Other metrics (same procedure): " + "; ".join(others) + "."))
     return blocks
