@@ -37,6 +37,7 @@ from .metrics import classification_metrics, softmax, summary_line
 from .predict import predict_proba
 from .presets import build_config
 from .runtime import set_threads
+from .sampler import LengthGroupedBatches
 
 log = logging.getLogger(__name__)
 
@@ -227,13 +228,16 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
             save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
             seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
             dataloader_pin_memory=torch.cuda.is_available(), remove_unused_columns=False,
-            train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+            train_sampling_strategy="random",
             skip_memory_metrics=True)
-        trainer = Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
-                          train_dataset=EncodedSet(ids["train"], splits.y_train),
-                          eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
-                          compute_metrics=compute_metrics, compute_loss_func=loss_func,
-                          callbacks=[budget, history_cb, keeper])
+        trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
+                           train_dataset=EncodedSet(ids["train"], splits.y_train),
+                           eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
+                           compute_metrics=compute_metrics, compute_loss_func=loss_func,
+                           callbacks=[budget, history_cb, keeper])
+        if config.group_by_length:
+            trainer.length_sampler = LengthGroupedBatches(
+                [len(x) for x in ids["train"]], config.batch_size, seed=config.seed)
         trainer.remove_callback(PrinterCallback)  # the library logs; it never prints
         if not show_progress():
             trainer.remove_callback(ProgressCallback)
@@ -278,6 +282,17 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
             out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
             metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": keeper.best_epoch})
     return result
+
+
+class _Trainer(Trainer):
+    """Trainer with our length-grouped sampler (see :mod:`classifier.sampler`)."""
+
+    length_sampler = None
+
+    def _get_train_sampler(self, train_dataset=None):
+        if self.length_sampler is not None:
+            return self.length_sampler
+        return super()._get_train_sampler(train_dataset)
 
 
 def _spec_dict(tok) -> dict:
