@@ -170,14 +170,34 @@ def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
     return _position_limit(cfg)
 
 
+def _reset_peak_memory() -> None:
+    """Start a new peak (Linux: writing 5 to clear_refs resets VmHWM) for this run alone."""
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def _peak_memory_mb() -> float:
+    """Peak GPU memory, or the process's peak resident memory since the last reset."""
     if torch.cuda.is_available():
         return round(torch.cuda.max_memory_allocated() / 2**20, 1)
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
 def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
     set_threads(config.threads)
+    _reset_peak_memory()
     limit = _check_init_tokenizer(config, tok)
     lengths = token_lengths(tok, splits.train)
     if config.max_length is not None:
