@@ -44,6 +44,10 @@ CONFIGS = {
     "spm-seed2k": ("spm", {"seed_sentencepiece_size": 2000}),
     "spm-tuned": ("spm", {"seed_sentencepiece_size": 2000, "input_sentence_size": 50000,
                           "shuffle_input_sentence": True}),
+    "spm-tuned-seed2x": ("spm", {"seed_sentencepiece_size": 8192, "input_sentence_size": 50000,
+                                 "shuffle_input_sentence": True}),
+    "spm-tuned-seed4x": ("spm", {"seed_sentencepiece_size": 16384, "input_sentence_size": 50000,
+                                 "shuffle_input_sentence": True}),
     "lab-api": ("api", {}),
 }
 
