@@ -46,20 +46,23 @@ def spec_for(name: str, seed: int) -> TokenizerSpec:
 def run(args) -> dict:
     task = load_task(args.task, mirror=args.mirror, seed=args.seed)
     runs = []
-    for name in args.tokenizers.split(","):
+    for arch, name in [(a, t) for t in args.tokenizers.split(",") for a in args.arch.split(",")]:
         t0 = time.perf_counter()
+        if name.startswith("kmer-logreg") and arch != args.arch.split(",")[0]:
+            continue  # the baseline once, not once per architecture
         if name.startswith("kmer-logreg"):
             k = int(name.partition(":")[2] or 5)
             cfg, tok, tok_s = TrainConfig(arch="kmer-logreg", kmer_k=k, seed=args.seed), None, 0.0
         else:
             tok = train_tokenizer([r.seq for r in task.train], spec_for(name, args.seed))
             tok_s = time.perf_counter() - t0
-            cfg = TrainConfig(preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
+            cfg = TrainConfig(arch=arch, preset=args.preset, epochs=args.epochs, batch_size=args.batch_size,
                               learning_rate=args.lr, patience=args.patience, seed=args.seed,
+                              dropout=args.dropout, warmup_ratio=args.warmup_ratio,
                               length_percentile=args.length_percentile, threads=args.threads,
                               max_train_seconds=args.max_minutes * 60)
-        res = train_classifier(cfg, tok, task.train, task.valid, task.test,
-                               out_dir=Path(args.keep) / name.replace(":", "-") if args.keep else None)
+        res = train_classifier(cfg, tok, task.train, task.valid, task.test, data_info={"task": args.task},
+                               out_dir=Path(args.keep) / f"{cfg.arch}-{name.replace(':', '-')}" if args.keep else None)
         m, c = res.metrics, res.costs
         runs.append({"tokenizer": name, "arch": cfg.arch, "preset": cfg.preset,
                      "accuracy": m["accuracy"], "mcc": m["mcc"], "macro_f1": m["macro_f1"],
@@ -71,7 +74,7 @@ def run(args) -> dict:
                      "peak_memory_mb": c["peak_memory_mb"], "tokenizer_seconds": round(tok_s, 2),
                      "majority_accuracy": m["majority_baseline"]["accuracy"],
                      "history": res.history})
-        log.info("%s: accuracy %.4f MCC %.4f in %.0f s", name, m["accuracy"], m["mcc"], c["train_seconds"])
+        log.info("%s %s: accuracy %.4f MCC %.4f in %.0f s", cfg.arch, name, m["accuracy"], m["mcc"], c["train_seconds"])
     return {"task": args.task, "n_train": len(task.train), "n_valid": len(task.valid),
             "n_test": len(task.test), "classes": task.classes, "seed": args.seed,
             "settings": {k: v for k, v in vars(args).items() if k not in ("mirror", "keep")},
@@ -87,12 +90,12 @@ def to_markdown(res: dict) -> str:
              f"{len(res['classes'])} classes, seed {res['seed']}; machine: {res['machine']['cpus']} "
              f"CPUs, load average {res['machine']['load_avg_1min_at_end']} at the end (shared).", "",
              "| tokenizer | model | test accuracy | MCC | macro-F1 | train s | epochs (best) | seq/s | "
-             "tokens/seq | vocab | params |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "tokens/seq | vocab | params | peak MB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in res["runs"]:
         lines.append(f"| {r['tokenizer']} | {r['arch']}-{r['preset']} | {r['accuracy']:.4f} | "
                      f"{r['mcc']:.4f} | {r['macro_f1']:.4f} | {r['train_seconds']:.0f} | "
                      f"{r['epochs']} ({r['best_epoch']}) | {r['train_seqs_per_s']:.0f} | "
-                     f"{r['tokens_per_seq']} | {r['vocab_size']} | {r['params']} |")
+                     f"{r['tokens_per_seq']} | {r['vocab_size']} | {r['params']} | {r['peak_memory_mb']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -101,10 +104,13 @@ def main() -> None:
     p.add_argument("--task", default="raptgen-motif10")
     p.add_argument("--tokenizers", default="char,kmer3,bpe:256,kmer-logreg:5")
     p.add_argument("--preset", default="tiny")
+    p.add_argument("--arch", default="albert", help="comma-separated: albert,bert,distilbert,roberta,electra")
     p.add_argument("--epochs", type=int, default=20)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--patience", type=int, default=4)
+    p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--warmup-ratio", type=float, default=0.1)
     p.add_argument("--length-percentile", type=float, default=100.0)
     p.add_argument("--max-minutes", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=None)
