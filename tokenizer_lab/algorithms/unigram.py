@@ -42,7 +42,7 @@ SETTINGS = {
     # reads; EM then runs ~25 prune rounds over the whole corpus. A small seed is ~10x
     # faster and compresses held-out reads better (benchmarks/results/unigram_speed.md).
     "seed_sentencepiece_size": 2000,
-    "seed_per_piece": 4,
+    "seed_per_piece": 2,  # vocab 4096, 100,000 reads: 2x 20 CPU-s, 5.33 nt/token; 4x 40 s, 5.19
     # EM on at most this many reads, a seeded sample (sentencepiece's input_sentence_size,
     # done here so file and iterator give the same sample): on 100,000 random 40-nt reads
     # 50,000 gave 4.004 nt/token held out against 4.002 for all, in half the time
@@ -55,7 +55,7 @@ def seed_size(budget: int) -> int:
     """Seed pieces for a vocabulary of ``budget`` pieces.
 
     >>> seed_size(507), seed_size(4091)
-    (2028, 16364)
+    (2000, 8182)
     """
     return max(SETTINGS["seed_sentencepiece_size"], SETTINGS["seed_per_piece"] * budget)
 
