@@ -260,7 +260,8 @@ def ablate(ctx, config, out, report_only, **options) -> None:
         click.echo(f"report: {paths['html']}")
         return
     cfg = load_config(config, **options)
-    given = [f"--{k.replace('_', '-')} {v}" for k, v in ctx.params.items()
+    flag = {p.name: p.opts[0] for p in ctx.command.params}  # e.g. learning_rate -> --lr
+    given = [f"{flag[k]} {v}" for k, v in ctx.params.items()
              if v not in (None, False) and k not in ("config", "out")]
     command = " ".join(["classify ablate", *([config] if config else []), *given, "--out", out])
 

@@ -126,6 +126,7 @@ def test_report_contains_every_run(ablation):
     assert html.count("data:image/png;base64,") >= 4
     # the exact command that made it, for the Reproduce section
     assert "classify ablate " in md and "--seeds 0,1 --jobs 2 --out" in md
+    assert "tiny.toml --seeds 0,1 --jobs 2 --out" in full["command"]
     first_out, full_out = ablation["outputs"]
     assert "3 runs; best by test accuracy:" in first_out
     assert "6 runs; best by test accuracy:" in full_out and "report.html" in full_out
