@@ -92,9 +92,11 @@ def to_markdown(res: dict) -> str:
              "| tokenizer | model | test accuracy | MCC | macro-F1 | train s | epochs (best) | seq/s | "
              "tokens/seq | vocab | params | peak MB |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in res["runs"]:
-        lines.append(f"| {r['tokenizer']} | {r['arch']}-{r['preset']} | {r['accuracy']:.4f} | "
+        model = r["arch"] if r["arch"] == "kmer-logreg" else f"{r['arch']}-{r['preset']}"
+        best = r["best_epoch"] if r["best_epoch"] is None else round(r["best_epoch"], 2)
+        lines.append(f"| {r['tokenizer']} | {model} | {r['accuracy']:.4f} | "
                      f"{r['mcc']:.4f} | {r['macro_f1']:.4f} | {r['train_seconds']:.0f} | "
-                     f"{r['epochs']} ({r['best_epoch']}) | {r['train_seqs_per_s']:.0f} | "
+                     f"{r['epochs']} ({best}) | {r['train_seqs_per_s']:.0f} | "
                      f"{r['tokens_per_seq']} | {r['vocab_size']} | {r['params']} | {r['peak_memory_mb']} |")
     return "\n".join(lines) + "\n"
 
