@@ -6,7 +6,8 @@
   cross such a boundary, and hairpin loops captured as exactly one token;
 - motif recovery where the records carry ground truth (the simulator's planted
   motifs in ``Record.meta["motifs"]``): the share of motif occurrences that are
-  exactly one token, and exactly the union of at most two whole tokens.
+  exactly one token, and exactly the union of at most two whole tokens
+  (:func:`tokenizer_lab.motifs.motif_recovery`, the same numbers as ``tokenizer-lab stats``).
 
 A statistic that cannot be computed is left out, never allowed to sink a run.
 """
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+
+from tokenizer_lab.motifs import motif_recovery
 
 log = logging.getLogger(__name__)
 STRUCTURE_KEYS = ("boundary_f1", "crossing_rate", "hairpin_exact1")
@@ -39,29 +42,6 @@ def compression(tok, seqs: Sequence[str]) -> dict:
     return out
 
 
-def motif_recovery(spans_by_seq: Sequence[list[tuple[int, int]]],
-                   motifs_by_seq: Sequence[list[tuple[int, int]]]) -> dict:
-    """Share of motif occurrences covered by exactly one token, and by the union of at
-    most two whole tokens (token boundaries at both ends of the motif).
-
-    >>> motif_recovery([[(0, 2), (2, 6), (6, 8)], [(0, 3), (3, 5), (5, 8)]],
-    ...                [[(2, 6)], [(0, 5)]])
-    {'motif_exact1': 0.5, 'motif_exact2': 1.0, 'motifs': 2}
-    """
-    n = one = two = 0
-    for spans, motifs in zip(spans_by_seq, motifs_by_seq):
-        for ms, me in motifs:
-            n += 1
-            touching = [(s, e) for s, e in spans if s < me and e > ms]
-            inside = all(s >= ms and e <= me for s, e in touching)
-            one += touching == [(ms, me)]
-            two += (0 < len(touching) <= 2 and inside
-                    and sum(e - s for s, e in touching) == me - ms)
-    if not n:
-        return {}
-    return {"motif_exact1": round(one / n, 3), "motif_exact2": round(two / n, 3), "motifs": n}
-
-
 def intrinsic_stats(tok, records) -> dict:
     """All intrinsic statistics of ``tok`` on ``records`` (normally the test split)."""
     seqs = [r.seq for r in records]
@@ -75,13 +55,12 @@ def intrinsic_stats(tok, records) -> dict:
         pass
     except Exception as exc:  # noqa: BLE001 - a statistic must never sink a finished run
         log.warning("structure statistics failed for %s: %s", tok.spec.algorithm, exc)
-    truth = [[(m["start"], m["end"]) for m in (r.meta or {}).get("motifs") or []
-              if "start" in m and "end" in m] for r in records]
+    truth = [[m for m in (r.meta or {}).get("motifs") or []
+              if isinstance(m, dict) and "start" in m and "end" in m] for r in records]
     if any(truth):
         try:
-            spans = [tok.token_spans(s) for s in seqs]
-            out.update(motif_recovery(spans, truth))
+            rec = motif_recovery(tok, zip(seqs, truth))
+            out.update({"motif_exact1": rec["exact1"], "motif_exact2": rec["exact2"]})
         except Exception as exc:  # noqa: BLE001
             log.warning("motif recovery failed for %s: %s", tok.spec.algorithm, exc)
-    out.pop("motifs", None)
     return out
