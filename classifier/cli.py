@@ -12,8 +12,7 @@ import logging
 
 import click
 
-from corpora.cli import common_options, run_cli, setup_logging
-from corpora.progress import set_quiet
+from corpora.cli import lab_group, run_cli
 from corpora.readers import ReadOptions
 
 from .config import METRICS, TrainConfig
@@ -46,14 +45,7 @@ def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
                        label_column=label, label_from="column" if label is not None else "auto")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@common_options
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
-    """Train, evaluate and apply sequence classifiers on learned vocabularies."""
-    setup_logging(quiet, verbose)
-    set_quiet(quiet)
-    ctx.obj = {"debug": debug, "quiet": quiet}
+cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 
 
 @cli.command()

@@ -52,14 +52,21 @@ def common_options(f):
     return f
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@common_options
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
-    """Read, label, split and simulate aptamer sequence corpora."""
-    setup_logging(quiet, verbose)
-    set_quiet(quiet)
-    ctx.obj = {"debug": debug, "quiet": quiet}
+def lab_group(help_text: str) -> click.Group:
+    """A command group with the project's common options (--debug, --quiet, --verbose)."""
+
+    @click.group(help=help_text, context_settings={"help_option_names": ["-h", "--help"]})
+    @common_options
+    @click.pass_context
+    def group(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+        setup_logging(quiet, verbose)
+        set_quiet(quiet)
+        ctx.obj = {"debug": debug, "quiet": quiet}
+
+    return group
+
+
+cli = lab_group("Read, label, split and simulate aptamer sequence corpora.")
 
 
 @cli.command("simulate")

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import click
 
-from corpora.cli import common_options, run_cli, setup_logging
+from corpora.cli import lab_group, run_cli
 from corpora.formats import FORMATS
-from corpora.progress import set_quiet
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("bpe", "wordpiece", "unigram", "kmer", "char")
@@ -28,14 +27,7 @@ def _column(value: str | None):
     return int(value) if value is not None and value.isdigit() else value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@common_options
-@click.pass_context
-def cli(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
-    """Train, inspect and compare tokenizers for aptamer sequences."""
-    setup_logging(quiet, verbose)
-    set_quiet(quiet)
-    ctx.obj = {"debug": debug, "quiet": quiet}
+cli = lab_group("Train, inspect and compare tokenizers for aptamer sequences.")
 
 
 class _LazyChoice(click.Choice):
