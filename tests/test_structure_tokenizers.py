@@ -137,3 +137,14 @@ def test_structures_survive_a_batch_larger_than_the_memo(monkeypatch):
     seqs = _random_rna(8, seed=11)
     assert R.structures(seqs, TokenizerSpec(alphabet="rna"), workers=1) == [fold(s).structure for s in seqs]
     assert len(R._MEMO) <= 3
+
+
+def test_fold_temperature_reaches_folding_and_lab_json(reads, tmp_path):
+    hot = train_tokenizer(reads[:60], algorithm="struct-bpe", vocab_size=96, alphabet="dna",
+                          fold_temperature=80.0)
+    meta = json.loads((hot.save(tmp_path / "hot") / "lab.json").read_text())
+    assert meta["folding"]["temperature"] == 80.0 and meta["spec"]["fold_temperature"] == 80.0
+    cold = train_tokenizer(reads[:60], algorithm="struct-bpe", vocab_size=96, alphabet="dna")
+    # at 80 C most DNA stems melt: the folds (and so the cut points) differ from 37 C
+    assert structures(reads[:60], hot.spec) != structures(reads[:60], cold.spec)
+    assert load_tokenizer(tmp_path / "hot").spec.fold_temperature == 80.0

@@ -79,8 +79,11 @@ class _LazyChoice(click.Choice):
 @click.option("--header/--no-header", default=None, help="CSV/TSV: whether row 1 is a header. [default: sniffed]")
 @click.option("--on-invalid", type=click.Choice(["reject", "drop"]), default="reject",
               show_default=True, help="Reads with other bad characters: error or skip.")
+@click.option("--fold-temperature", type=float, default=37.0, show_default=True,
+              help="struct-*: ViennaRNA folding temperature in C (energy set from --alphabet).")
 def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_frequency,
-          max_token_length, seed, primers, primer5, primer3, fmt, seq_column, header, on_invalid):
+          max_token_length, seed, primers, primer5, primer3, fmt, seq_column, header, on_invalid,
+          fold_temperature):
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
     from corpora.readers import ReadOptions
 
@@ -93,7 +96,7 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
                              iupac="keep" if iupac == "keep" else "reject", k=k,
                              stride=1 if stride is None else stride, min_frequency=min_frequency,
                              max_token_length=max_token_length, seed=seed, primers=primers,
-                             primer5=primer5, primer3=primer3)
+                             primer5=primer5, primer3=primer3, fold_temperature=fold_temperature)
     except ValueError as exc:
         raise TokenizerError(f"invalid option: {exc}") from None
     options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,

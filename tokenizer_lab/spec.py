@@ -56,6 +56,9 @@ class TokenizerSpec:
                 "treat them as sequence; strip: remove them; token: map each to one token"})
     primer5: str | None = field(default=None, metadata={"help": "5' primer (else detected)"})
     primer3: str | None = field(default=None, metadata={"help": "3' primer (else detected)"})
+    fold_temperature: float = field(default=37.0, metadata={
+        "help": "struct-* only: folding temperature in degrees Celsius (ViennaRNA; the "
+                "alphabet picks the energy set: RNA Turner 2004 or DNA Mathews 2004)"})
 
     def __post_init__(self) -> None:
         if not isinstance(self.algorithm, str) or not self.algorithm:
@@ -72,6 +75,8 @@ class TokenizerSpec:
         if self.stride not in (1, self.k):
             raise ValueError(f"stride must be 1 (overlapping) or k={self.k} (non-overlapping), "
                              f"got {self.stride}")
+        if not 0 <= self.fold_temperature <= 100:
+            raise ValueError(f"fold_temperature must be between 0 and 100 C, got {self.fold_temperature}")
         if self.min_frequency < 0:
             raise ValueError(f"min_frequency must be >= 0, got {self.min_frequency}")
         if self.max_token_length is not None and self.max_token_length < 1:

@@ -9,6 +9,8 @@ cores. :func:`prefold` does that for a batch before it is encoded read by read (
 >>> from tokenizer_lab.spec import TokenizerSpec
 >>> fold_params(TokenizerSpec(algorithm="struct-bpe", alphabet="dna")).material
 'dna'
+>>> fold_params(TokenizerSpec(algorithm="struct-bpe", fold_temperature=25)).temperature
+25.0
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ _CACHES: dict[str, FoldCache] = {}
 
 def fold_params(spec: TokenizerSpec) -> FoldParams:
     """The folding parameters of a tokenizer: a function of its spec (the alphabet picks
-    the energy set; 37 C, dangles 2, primers folded with the read)."""
-    return FoldParams(material=spec.alphabet)
+    the energy set, ``fold_temperature`` the temperature; dangles 2, primers folded with
+    the read)."""
+    return FoldParams(material=spec.alphabet, temperature=float(spec.fold_temperature))
 
 
 def disk_cache() -> FoldCache | None:
