@@ -29,20 +29,30 @@ from . import register
 from .base import Algorithm
 
 
+def train_bpe(texts: Sequence[str], vocab_size: int, spec: TokenizerSpec, show_progress: bool,
+              pre_tokenizer=None, letters: str | None = None) -> Tokenizer:
+    """HF BPE over ``texts`` with the project's specials and the spec's letters (or
+    ``letters``): bpe, struct-bpe and struct-alphabet all train through here."""
+    letters = spec.letters if letters is None else letters
+    tok = Tokenizer(models.BPE(unk_token="[UNK]"))
+    if pre_tokenizer is not None:
+        tok.pre_tokenizer = pre_tokenizer
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size, min_frequency=spec.min_frequency,
+        show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
+        initial_alphabet=list(letters), limit_alphabet=len(letters),
+        max_token_length=spec.max_token_length)
+    tok.train_from_iterator(texts, trainer, length=len(texts))
+    return tok
+
+
 @register
 class BPE(Algorithm):
     name = "bpe"
 
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
-        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
-        trainer = trainers.BpeTrainer(
-            vocab_size=self.vocab_budget(spec, primers), min_frequency=spec.min_frequency,
-            show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
-            initial_alphabet=list(spec.letters), limit_alphabet=len(spec.letters),
-            max_token_length=spec.max_token_length)
-        tok.train_from_iterator(texts, trainer, length=len(texts))
-        return tok
+        return train_bpe(texts, self.vocab_budget(spec, primers), spec, show_progress)
 
 
-__all__ = ["BPE"]
+__all__ = ["BPE", "train_bpe"]

@@ -30,6 +30,7 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 from tokenizer_lab.algorithms import register
 from tokenizer_lab.algorithms import unigram as _unigram
 from tokenizer_lab.algorithms import wordpiece as _wordpiece
+from tokenizer_lab.algorithms.bpe import train_bpe
 from tokenizer_lab.algorithms.base import Algorithm, CharMap
 from tokenizer_lab.errors import TokenizerError
 from tokenizer_lab.primers import Primers
@@ -139,15 +140,8 @@ class StructBPE(Structured):
     name = "struct-bpe"
 
     def train(self, texts, spec, primers, show_progress):
-        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
-        tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
-        trainer = trainers.BpeTrainer(
-            vocab_size=self.vocab_budget(spec, primers), min_frequency=spec.min_frequency,
-            show_progress=show_progress, special_tokens=list(SPECIAL_TOKENS),
-            initial_alphabet=list(spec.letters), limit_alphabet=len(spec.letters),
-            max_token_length=spec.max_token_length)
-        tok.train_from_iterator(texts, trainer, length=len(texts))
-        return tok
+        return train_bpe(texts, self.vocab_budget(spec, primers), spec, show_progress,
+                         pre_tokenizer=pre_tokenizers.WhitespaceSplit())
 
 
 @register
@@ -227,14 +221,8 @@ class StructAlphabet(Structured):
                 f"specials, primer tokens and the {len(JOINT_ALPHABET)} joint letters")
 
     def train(self, texts, spec, primers, show_progress):
-        budget = self.vocab_budget(spec, primers)
-        tok = Tokenizer(models.BPE(unk_token="[UNK]"))
-        trainer = trainers.BpeTrainer(
-            vocab_size=budget, min_frequency=spec.min_frequency, show_progress=show_progress,
-            special_tokens=list(SPECIAL_TOKENS), initial_alphabet=list(JOINT_ALPHABET),
-            limit_alphabet=len(JOINT_ALPHABET), max_token_length=spec.max_token_length)
-        tok.train_from_iterator(texts, trainer, length=len(texts))
-        return tok
+        return train_bpe(texts, self.vocab_budget(spec, primers), spec, show_progress,
+                         letters=JOINT_ALPHABET)
 
     def join(self, tokens, hf_tokenizer, spec, primers):
         primer_seq = dict(primers.tokens())
