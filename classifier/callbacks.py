@@ -1,5 +1,6 @@
 """Trainer callbacks: per-epoch history, early stopping with the best weights kept
-in memory (no checkpoint files), and a wall-clock budget.
+in memory (no checkpoint files), and a wall-clock budget; plus the Trainer settings
+that fine-tuning and pretraining share (:func:`epoch_arguments`, :func:`silence`).
 
 Keeping the best state in memory avoids writing a checkpoint every epoch, which on
 a tiny model costs more than the epoch itself.
@@ -11,7 +12,10 @@ import copy
 import logging
 import time
 
-from transformers import TrainerCallback
+from transformers import TrainerCallback, TrainingArguments
+from transformers.trainer_callback import PrinterCallback, ProgressCallback
+
+from corpora.progress import show_progress
 
 log = logging.getLogger(__name__)
 
@@ -117,3 +121,30 @@ class TimeBudget(TrainerCallback):
         if self.hit:  # already evaluated at the step that hit the budget
             control.should_evaluate = False
             control.should_log = False
+
+
+def epoch_arguments(config, scratch: str, eval_batch_size: int, **extra) -> TrainingArguments:
+    """TrainingArguments shared by fine-tuning and pretraining: evaluate and log once an
+    epoch, keep no checkpoints (:class:`BestKeeper` holds the best weights in memory),
+    linear warm-up (``warmup_ratio``, a float < 1, is a ratio of all steps) then decay,
+    seeded data order, no dataloader workers. ``extra`` adds or overrides settings."""
+    import torch
+    settings = dict(
+        output_dir=scratch, per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=eval_batch_size, num_train_epochs=config.epochs,
+        learning_rate=config.learning_rate, weight_decay=config.weight_decay,
+        warmup_steps=config.warmup_ratio, lr_scheduler_type="linear",
+        max_grad_norm=config.max_grad_norm, eval_strategy="epoch", logging_strategy="epoch",
+        save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
+        seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
+        dataloader_pin_memory=torch.cuda.is_available(), remove_unused_columns=False,
+        skip_memory_metrics=True)
+    settings.update(extra)
+    return TrainingArguments(**settings)
+
+
+def silence(trainer) -> None:
+    """The library logs and never prints: drop the printer, and the bar off a terminal."""
+    trainer.remove_callback(PrinterCallback)
+    if not show_progress():
+        trainer.remove_callback(ProgressCallback)

@@ -24,14 +24,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from transformers import AutoModelForMaskedLM, Trainer, TrainingArguments, set_seed
-from transformers.trainer_callback import PrinterCallback, ProgressCallback
+from transformers import AutoModelForMaskedLM, Trainer, set_seed
 
 from corpora.atomic import atomic_dir
-from corpora.progress import show_progress
 
 from .artifacts import _copy_tokenizer, quiet_hf_progress, write_history, write_json
-from .callbacks import BestKeeper, HistoryCallback, TimeBudget
+from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .data import EncodedSet, choose_max_length, encode, holdout, pad_batch, token_lengths
 from .errors import ClassifierError
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS, build_config
@@ -148,23 +146,12 @@ def pretrain_mlm(config: PretrainConfig, tokenizer, records, out_dir: str | Path
     history_cb, keeper = HistoryCallback(), BestKeeper("loss", False, patience=0)
     budget = TimeBudget(config.max_train_seconds)
     with tempfile.TemporaryDirectory(prefix="pretrain-") as scratch:
-        args = TrainingArguments(
-            output_dir=scratch, per_device_train_batch_size=config.batch_size,
-            per_device_eval_batch_size=config.batch_size, num_train_epochs=config.epochs,
-            learning_rate=config.learning_rate, weight_decay=config.weight_decay,
-            warmup_steps=config.warmup_ratio, lr_scheduler_type="linear",
-            max_grad_norm=config.max_grad_norm, eval_strategy="epoch", logging_strategy="epoch",
-            save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
-            seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
-            remove_unused_columns=False, train_sampling_strategy="group_by_length",
-            dataloader_pin_memory=torch.cuda.is_available(),
-            skip_memory_metrics=True)
+        args = epoch_arguments(config, scratch, config.batch_size,
+                               train_sampling_strategy="group_by_length")
         trainer = Trainer(model=model, args=args, data_collator=collator,
                           train_dataset=EncodedSet(ids_train), eval_dataset=EncodedSet(ids_valid),
                           callbacks=[budget, history_cb, keeper])
-        trainer.remove_callback(PrinterCallback)
-        if not show_progress():
-            trainer.remove_callback(ProgressCallback)
+        silence(trainer)
         t0 = time.perf_counter()
         trainer.train()
         seconds = time.perf_counter() - t0

@@ -21,14 +21,11 @@ from typing import Any
 
 import numpy as np
 import torch
-from transformers import (AutoConfig, AutoModelForSequenceClassification, Trainer,
-                          TrainingArguments, set_seed)
-from transformers.trainer_callback import PrinterCallback, ProgressCallback
+from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer, set_seed
 
-from corpora.progress import show_progress
 
 from .artifacts import save_model_dir
-from .callbacks import BestKeeper, HistoryCallback, TimeBudget
+from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .config import TrainConfig
 from .data import (EncodedSet, PadCollator, choose_max_length, class_names, encode, holdout,
                    label_ids, token_lengths)
@@ -239,17 +236,8 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
                                                        config.patience)
     budget = TimeBudget(config.max_train_seconds)
     with tempfile.TemporaryDirectory(prefix="classify-") as scratch:
-        args = TrainingArguments(
-            output_dir=scratch, per_device_train_batch_size=config.batch_size,
-            per_device_eval_batch_size=config.eval_batch_size, num_train_epochs=config.epochs,
-            learning_rate=config.learning_rate, weight_decay=config.weight_decay,
-            warmup_steps=config.warmup_ratio, lr_scheduler_type="linear", optim="adamw_torch",
-            max_grad_norm=config.max_grad_norm, eval_strategy="epoch", logging_strategy="epoch",
-            save_strategy="no", report_to="none", disable_tqdm=not show_progress(),
-            seed=config.seed, data_seed=config.seed, dataloader_num_workers=0,
-            dataloader_pin_memory=torch.cuda.is_available(), remove_unused_columns=False,
-            train_sampling_strategy="random",
-            skip_memory_metrics=True)
+        args = epoch_arguments(config, scratch, config.eval_batch_size, optim="adamw_torch",
+                               train_sampling_strategy="random")
         trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
                            train_dataset=EncodedSet(ids["train"], splits.y_train),
                            eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
@@ -258,9 +246,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
         if config.group_by_length:
             trainer.length_sampler = LengthGroupedBatches(
                 [len(x) for x in ids["train"]], config.batch_size, seed=config.seed)
-        trainer.remove_callback(PrinterCallback)  # the library logs; it never prints
-        if not show_progress():
-            trainer.remove_callback(ProgressCallback)
+        silence(trainer)
         t0 = time.perf_counter()
         trainer.train()
         wall = time.perf_counter() - t0
