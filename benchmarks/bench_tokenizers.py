@@ -247,7 +247,7 @@ def write_report(rows: list[dict], out_dir: Path, machine: str, name: str = "tok
         table.append(row)
     (out_dir / f"{name}.json").write_text(json.dumps(
         {"machine": machine, "read_length": LENGTH, "rows": table}, indent=2) + "\n")
-    lines = [f"# Tokenizer training and encoding: our API vs the raw library calls\n",
+    lines = ["# Tokenizer training and encoding: our API vs the raw library calls\n",
              f"{machine}. Uniform random {LENGTH}-nt reads (seed 0). Train: wall s (CPU s). "
              "Encode: reads/s of `encode_batch` over all the reads. Ratio: api / raw "
              "(wall; CPU in brackets). Peak RSS of each case's own process.\n",
