@@ -212,6 +212,16 @@ def export(model_dir, out, push) -> None:
     click.echo(f"{model_dir}: complete ({len(files)} files)" + (f"; copied to {out}" if out else ""))
 
 
+def _ablation_help(name: str) -> str:
+    """Help text and default of an AblationConfig field (written once, in the dataclass)."""
+    from dataclasses import fields
+
+    from .ablation.config import AblationConfig
+    f = next(f for f in fields(AblationConfig) if f.name == name)
+    return f.metadata["help"] + ("" if f.default is None else f" [default: {f.default:g}]"
+                                 if isinstance(f.default, float) else f" [default: {f.default}]")
+
+
 @cli.command()
 @click.argument("config", required=False, type=click.Path())
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
@@ -235,6 +245,13 @@ def export(model_dir, out, push) -> None:
 @click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
 @click.option("--name", default=None, help="Title of the report.")
 @click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
+@click.option("--backend", type=click.Choice(["local", "ray"]), default=None,
+              help=_ablation_help("backend"))
+@click.option("--ray-address", default=None, help=_ablation_help("ray_address"))
+@click.option("--cpus-per-run", type=float, default=None, help=_ablation_help("cpus_per_run"))
+@click.option("--gpus-per-run", type=float, default=None, help=_ablation_help("gpus_per_run"))
+@click.option("--max-retries", type=int, default=None, help=_ablation_help("max_retries"))
+@click.option("--artifacts", default=None, help=_ablation_help("artifacts"))
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:

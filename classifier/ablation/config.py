@@ -24,10 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from corpora.errors import LabError
+from tokenizer_lab.cluster import check_backend
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
-GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror")
+GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror",
+             "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts")
 
 
 class AblationError(LabError):
@@ -130,6 +132,19 @@ class AblationConfig:
     max_valid: int | None = None
     max_test: int | None = None
     jobs: int = 1
+    backend: str = field(default="local", metadata={
+        "help": "Where runs execute: 'local' (processes here, --jobs) or 'ray' (a Ray cluster)."})
+    ray_address: str | None = field(default=None, metadata={
+        "help": "Ray cluster: auto, HOST:6379 or ray://HOST:10001 (default: a local Ray instance)."})
+    cpus_per_run: float = field(default=1.0, metadata={
+        "help": "Ray: CPUs each run asks for (its torch threads)."})
+    gpus_per_run: float = field(default=0.0, metadata={
+        "help": "Ray: GPUs each run asks for (runs then land on GPU nodes)."})
+    max_retries: int = field(default=2, metadata={
+        "help": "Ray: times a run is retried when its worker process dies."})
+    artifacts: str | None = field(default=None, metadata={
+        "help": "Ray: folder or file:// URI the workers write run folders to "
+                "(default: sent back and written under --out)."})
     train_options: tuple[tuple[str, Any], ...] = field(default=())  # more TrainConfig fields
 
     def __post_init__(self):
@@ -151,6 +166,17 @@ class AblationConfig:
             raise ValueError(f"primary_metric {self.primary_metric!r}: choose one of {METRICS}")
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
+        check_backend(self.backend)
+        if self.cpus_per_run <= 0 or self.gpus_per_run < 0:
+            raise ValueError(f"cpus_per_run must be above 0 and gpus_per_run at least 0, "
+                             f"got {self.cpus_per_run} and {self.gpus_per_run}")
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be at least 0, got {self.max_retries}")
+        if self.artifacts is not None:
+            if self.backend != "ray":
+                raise ValueError("artifacts (a folder for the workers' run folders) needs backend 'ray'")
+            from .ray_backend import artifacts_dir
+            artifacts_dir(self.artifacts)
         if self.epochs is not None and self.epochs < 1:
             raise ValueError(f"epochs must be at least 1, got {self.epochs}")
         for name in ("max_train", "max_valid", "max_test"):
