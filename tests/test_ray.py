@@ -205,3 +205,15 @@ def test_fold_on_ray_fills_the_local_cache(ray_instance, tmp_path, monkeypatch):
         raise AssertionError("folded although the cache holds every read")
     monkeypatch.setattr(parallel, "fold_strings_parallel", no_folding)
     assert len(structures([s.upper().replace("T", "U") for s in reads], spec, workers=1)) == len(reads)
+
+
+def test_artifacts_folder_gets_the_run_folders(ray_instance, data, tmp_path, local):
+    out, art = tmp_path / "run", tmp_path / "shared"
+    cfg = load_config(data / "tiny.toml", tokenizers="char", seeds="1", baseline_k=0,
+                      backend="ray", artifacts=art.as_uri())
+    res = run_ablation(cfg, out)
+    (run,) = res["runs"]
+    assert run["artifacts"] == (art / "char.seed1").as_uri()
+    assert (art / "char.seed1" / "model" / "model.safetensors").is_file()
+    assert sorted(p.name for p in (out / "runs" / "char.seed1").iterdir()) == ["result.json"]
+    assert run["metrics"] == {r["run_id"]: r for r in local["runs"]}["char.seed1"]["metrics"]
