@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_fold.reads
 os.environ.setdefault("LAB_NO_PROGRESS", "1")
 os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
 
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 
 CONFIG = Path(__file__).resolve().parents[1] / "classifier" / "configs" / "selex-sim.toml"
 TICK = os.sysconf("SC_CLK_TCK")

@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from corpora.errors import LabError
-from tokenizer_lab.cluster import check_backend
+from labkit.errors import LabError
+from labkit.cluster import check_backend
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).

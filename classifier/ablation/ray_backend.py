@@ -35,11 +35,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
-from corpora.atomic import atomic_dir
-from corpora.errors import LabError
-from corpora.progress import progress
+from labkit.atomic import atomic_dir
+from labkit.errors import LabError
+from labkit.progress import progress
 from corpora.tasks import TaskData
-from tokenizer_lab.cluster import first_line, ray_session
+from labkit.cluster import first_line, ray_session
 
 from .config import AblationConfig, AblationError
 

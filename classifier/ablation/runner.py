@@ -7,7 +7,7 @@ Layout of a run folder::
                                   renamed into place when complete; result.json inside
     RUNDIR/results.json, results.csv, report.md, report.html, plots/
 
-A run folder exists only once its run finished (``corpora.atomic.atomic_dir``),
+A run folder exists only once its run finished (``labkit.atomic.atomic_dir``),
 so a killed ablation restarted with the same command skips every finished run
 and redoes only the interrupted ones; adding tokenizers or seeds to the grid
 reuses the runs already there. ``jobs > 1`` runs several runs at once in
@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from corpora.atomic import atomic_dir, atomic_write
-from corpora.progress import progress
+from labkit.atomic import atomic_dir, atomic_write
+from labkit.progress import progress
 from corpora.tasks import TaskData
 
 from . import data as ablation_data
@@ -142,7 +142,7 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
     split, source = ablation_data.load_split(cfg)
     check_grid(cfg)
     if cfg.backend == "ray":
-        from tokenizer_lab.cluster import require_ray
+        from labkit.cluster import require_ray
         require_ray()  # says how to install it, before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):

@@ -20,8 +20,8 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpora.atomic import atomic_write
-from corpora.progress import progress
+from labkit.atomic import atomic_write
+from labkit.progress import progress
 from corpora.readers import ReadOptions, read_many
 from tokenizer_lab.structure.cache import FoldCache
 from tokenizer_lab.structure.fold import FoldParams, fold_key_string

@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from corpora.progress import progress
-from tokenizer_lab.cluster import check_backend
+from labkit.progress import progress
+from labkit.cluster import check_backend
 from tokenizer_lab.structure.cache import FoldCache
 from tokenizer_lab.structure.fold import FoldParams, FoldResult, assemble, fold_key_string, fold_strings
 
@@ -76,7 +76,7 @@ def fold_many(seqs: Iterable[str], params: FoldParams | None = None, *, cache: F
     ``cache=True`` uses the default cache folder, ``False``/``None`` no cache, or pass a
     :class:`FoldCache`. ``workers=None`` uses every core, 1 folds in this process.
     ``backend="ray"`` folds the misses on a Ray cluster instead (``ray_address``, see
-    :mod:`tokenizer_lab.cluster`), storing each chunk in the cache as it arrives.
+    :mod:`labkit.cluster`), storing each chunk in the cache as it arrives.
     """
     check_backend(backend)
     params = params or FoldParams()

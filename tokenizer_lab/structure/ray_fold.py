@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from corpora.progress import progress
-from tokenizer_lab.cluster import ClusterError, first_line, ray_session
+from labkit.progress import progress
+from labkit.cluster import ClusterError, first_line, ray_session
 from tokenizer_lab.structure.fold import FoldParams, fold_strings
 
 log = logging.getLogger(__name__)

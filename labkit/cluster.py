@@ -24,7 +24,7 @@ import logging
 import os
 from collections.abc import Iterator
 
-from corpora.errors import LabError
+from labkit.errors import LabError
 
 log = logging.getLogger(__name__)
 
