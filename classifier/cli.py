@@ -14,11 +14,12 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import lab_command, lab_group, make_config, run_cli
+from labkit.cli import dataclass_options, lab_command, lab_group, make_config, run_cli
+from labkit.cluster import BACKENDS
 from labkit.errors import LabError
 
-from .config import METRICS, TrainConfig
-from .presets import ARCHS, NEURAL_ARCHS, PRESETS
+from .config import PretrainConfig, TrainConfig
+from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -60,28 +61,7 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
-@click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=10, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--weight-decay", type=float, default=0.01, show_default=True)
-@click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
-@click.option("--dropout", type=float, default=0.1, show_default=True)
-@click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
-@click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
-              help="Validation metric for early stopping and the best epoch.")
-@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
-@click.option("--length-percentile", type=float, default=99.0, show_default=True)
-@click.option("--truncation/--no-truncation", default=True, show_default=True,
-              help="Cut sequences longer than the model, or refuse them.")
-@click.option("--class-weights", is_flag=True, help="Weight the loss by inverse class frequency.")
-@click.option("--valid-fraction", type=float, default=0.1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None, help="CPU threads (default: idle cores).")
-@click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
-@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
-@click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
+@dataclass_options(TrainConfig, names={"learning_rate": "lr"})
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
           label_column, **options) -> None:
@@ -163,27 +143,18 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path(),
+              help="Tokenizer directory (tokenizer-lab train).")
 @click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
-@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=5, show_default=True)
-@click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--mlm-probability", type=float, default=0.15, show_default=True)
-@click.option("--max-length", type=int, default=None)
-@click.option("--max-sequences", type=int, default=None, help="Use only the first N reads.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None)
-@click.option("--max-train-seconds", type=float, default=None)
+@dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
     from tokenizer_lab import load_tokenizer
 
     from .inputs import read_files
-    from .pretrain import PretrainConfig, pretrain_mlm
+    from .pretrain import pretrain_mlm
 
     config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
@@ -215,8 +186,9 @@ def _ablation_help(name: str) -> str:
 
     from .ablation.config import AblationConfig
     f = next(f for f in fields(AblationConfig) if f.name == name)
-    return f.metadata["help"] + ("" if f.default is None else f" [default: {f.default:g}]"
-                                 if isinstance(f.default, float) else f" [default: {f.default}]")
+    default = f.metadata.get("unset") if f.default is None else (
+        f"{f.default:g}" if isinstance(f.default, float) else f.default)
+    return f"{f.metadata['help']}  [default: {default}]"
 
 
 @cli.command()
@@ -242,7 +214,7 @@ def _ablation_help(name: str) -> str:
 @click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
 @click.option("--name", default=None, help="Title of the report.")
 @click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
-@click.option("--backend", type=click.Choice(["local", "ray"]), default=None,
+@click.option("--backend", type=click.Choice(BACKENDS), default=None,
               help=_ablation_help("backend"))
 @click.option("--ray-address", default=None, help=_ablation_help("ray_address"))
 @click.option("--cpus-per-run", type=float, default=None, help=_ablation_help("cpus_per_run"))

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from labkit.errors import LabError
-from labkit.cluster import check_backend
+from labkit.cluster import BACKENDS, check_backend
+from tokenizer_lab.spec import K_RANGE
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
@@ -60,8 +61,8 @@ class TokenizerChoice:
         if self.vocab_size is not None and self.vocab_size < 6:
             raise ValueError(f"{self.algorithm}: vocab size {self.vocab_size} is too small "
                              "(5 special tokens plus the alphabet); use e.g. bpe:256")
-        if self.k is not None and not 1 <= self.k <= 12:
-            raise ValueError(f"kmer: k={self.k} must be between 1 and 12")
+        if self.k is not None and not K_RANGE[0] <= self.k <= K_RANGE[1]:  # the spec's range
+            raise ValueError(f"kmer: k={self.k} must be between {K_RANGE[0]} and {K_RANGE[1]}")
 
     @classmethod
     def parse(cls, item: str | dict) -> "TokenizerChoice":
@@ -133,9 +134,11 @@ class AblationConfig:
     max_test: int | None = None
     jobs: int = 1
     backend: str = field(default="local", metadata={
-        "help": "Where runs execute: 'local' (processes here, --jobs) or 'ray' (a Ray cluster)."})
+        "help": "Where runs execute: 'local' (processes here, --jobs) or 'ray' (a Ray cluster).",
+        "choices": BACKENDS})
     ray_address: str | None = field(default=None, metadata={
-        "help": "Ray cluster: auto, HOST:6379 or ray://HOST:10001 (default: a local Ray instance)."})
+        "help": "Ray cluster: auto, HOST:6379 or ray://HOST:10001.",
+        "unset": "a Ray instance on this machine"})
     cpus_per_run: float = field(default=1.0, metadata={
         "help": "Ray: CPUs each run asks for (its torch threads)."})
     gpus_per_run: float = field(default=0.0, metadata={
@@ -143,8 +146,8 @@ class AblationConfig:
     max_retries: int = field(default=2, metadata={
         "help": "Ray: times a run is retried when its worker process dies."})
     artifacts: str | None = field(default=None, metadata={
-        "help": "Ray: folder or file:// URI the workers write run folders to "
-                "(default: sent back and written under --out)."})
+        "help": "Ray: folder or file:// URI the workers write run folders to.",
+        "unset": "sent back, written under --out"})
     train_options: tuple[tuple[str, Any], ...] = field(default=())  # more TrainConfig fields
 
     def __post_init__(self):
