@@ -96,7 +96,7 @@ def bench_ablation(args) -> dict:
     rows = {}
     for backend in ("local", "ray"):
         cfg = load_config(CONFIG, tokenizers=args.tokenizers, seeds=args.seeds, backend=backend,
-                          jobs=2, name=f"bench-ray {backend}")
+                          jobs=2, name=f"bench-ray {backend}", epochs=args.epochs)
         out = Path(tempfile.mkdtemp(prefix=f"bench-ray-{backend}-"))
         row = {"load_before": load()}
         c0, t0 = own_cpu(), time.perf_counter()
@@ -178,6 +178,7 @@ def main(argv=None) -> dict:
     ap.add_argument("part", choices=("ablation", "fold"))
     ap.add_argument("--tokenizers", default="char,bpe:256")
     ap.add_argument("--seeds", default="0,1")
+    ap.add_argument("--epochs", type=int, default=None, help="[default: the config's]")
     ap.add_argument("--reads", type=int, default=100_000)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = ap.parse_args(argv)

@@ -14,6 +14,7 @@ import click
 from corpora.formats import FORMATS
 from corpora.read_options import ReadOptions
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cluster import BACKENDS
 
 from .spec import TokenizerSpec
 
@@ -191,7 +192,7 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
               help="Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`.")
 @click.option("--fold-temperature", type=float, default=37.0, show_default=True,
               help="ViennaRNA folding temperature in C, as `train --fold-temperature`.")
-@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+@click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True,
               help="Fold on this machine's cores, or on a Ray cluster.")
 @click.option("--ray-address", default=None,
               help="Ray cluster: auto, HOST:6379 or ray://HOST:10001. [default: a local Ray instance]")
@@ -199,31 +200,23 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
               help="Local processes (--backend local). [default: every core]")
 @click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
               help="Also write id, sequence, structure, mfe as TSV (atomically).")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Corpus format. [default: from the content]")
-@click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
+@dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
 def fold(corpus, alphabet, fold_temperature, backend, ray_address, workers, out, fmt, seq_column):
     """Fold every read of CORPUS into the fold cache ($LAB_FOLD_CACHE), here or on Ray.
 
     Structure-aware tokenizers trained or applied later with the same --alphabet and
     --fold-temperature then read their folds from the cache.
     """
-    from corpora.readers import ReadOptions
-
-    from .errors import TokenizerError
     from .structure.corpus_fold import fold_corpus
     from .structure.fold import FoldParams
     from .structure.reads import disk_cache
 
-    try:
-        params = FoldParams(material=alphabet, temperature=fold_temperature)
-    except ValueError as exc:
-        raise TokenizerError(f"invalid option: {exc}") from None
+    params = make_config(FoldParams, material=alphabet, temperature=fold_temperature)
     cache = disk_cache()
     if cache is None and out is None:
         raise click.UsageError("the fold cache is off (LAB_FOLD_CACHE); give --out to keep the folds")
     s = fold_corpus([Path(p) for p in corpus], params, cache=cache, out=out, workers=workers,
-                    read_options=ReadOptions(format=fmt, seq_column=_column(seq_column), alphabet=alphabet),
+                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet),
                     backend=backend, ray_address=ray_address)
     where = f"; cache {s['cache']}: {s['new_folds']} new, {s['cache_size']} in all" if cache else ""
     click.echo(f"folded {s['reads']} reads ({s['distinct']} distinct) with {backend}{where}"

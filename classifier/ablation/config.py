@@ -22,6 +22,7 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from labkit.errors import LabError
 from labkit.cluster import BACKENDS, check_backend
@@ -178,7 +179,6 @@ class AblationConfig:
         if self.artifacts is not None:
             if self.backend != "ray":
                 raise ValueError("artifacts (a folder for the workers' run folders) needs backend 'ray'")
-            from .ray_backend import artifacts_dir
             artifacts_dir(self.artifacts)
         if self.epochs is not None and self.epochs < 1:
             raise ValueError(f"epochs must be at least 1, got {self.epochs}")
@@ -262,6 +262,24 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> AblationCon
     except (ValueError, TypeError) as exc:
         where = f"{path}: " if path is not None else ""
         raise AblationError(f"{where}{exc}") from None
+
+
+def artifacts_dir(uri: str) -> Path:
+    """The local folder of an ``--artifacts`` URI (a path or ``file://``).
+
+    >>> artifacts_dir("file:///data/abl"), artifacts_dir("/data/abl")
+    (PosixPath('/data/abl'), PosixPath('/data/abl'))
+    >>> artifacts_dir("s3://bucket/abl")
+    Traceback (most recent call last):
+    ...
+    ValueError: artifacts must be a folder or a file:// URI (mount other stores), got 's3://bucket/abl'
+    """
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(parsed.path)
+    if parsed.scheme == "":
+        return Path(uri)
+    raise ValueError(f"artifacts must be a folder or a file:// URI (mount other stores), got {uri!r}")
 
 
 def _int_or_none(v, name):

@@ -15,12 +15,8 @@ A worker process that dies (killed, out of memory, node lost) is retried by Ray 
 ``max_retries`` times; an error inside a run (bad data, a bad setting) is not retried
 and stops the ablation with its one-line message, as locally.
 
->>> artifacts_dir("file:///data/abl"), artifacts_dir("/data/abl")
-(PosixPath('/data/abl'), PosixPath('/data/abl'))
->>> artifacts_dir("s3://bucket/abl")
-Traceback (most recent call last):
-...
-ValueError: artifacts must be a folder or a file:// URI (mount other stores), got 's3://bucket/abl'
+The runner hands in its ``run_one`` and the name of the file that marks a run done,
+so this module never imports the runner (which imports it).
 """
 
 from __future__ import annotations
@@ -33,7 +29,6 @@ import tarfile
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 from labkit.atomic import atomic_dir
 from labkit.errors import LabError
@@ -41,19 +36,9 @@ from labkit.progress import progress
 from corpora.tasks import TaskData
 from labkit.cluster import first_line, ray_session
 
-from .config import AblationConfig, AblationError
+from .config import AblationConfig, AblationError, artifacts_dir
 
 log = logging.getLogger(__name__)
-
-
-def artifacts_dir(uri: str) -> Path:
-    """The local folder of an ``--artifacts`` URI (a path or ``file://``)."""
-    parsed = urlparse(uri)
-    if parsed.scheme == "file":
-        return Path(parsed.path)
-    if parsed.scheme == "":
-        return Path(uri)
-    raise ValueError(f"artifacts must be a folder or a file:// URI (mount other stores), got {uri!r}")
 
 
 def pack(folder: Path) -> bytes:
@@ -64,21 +49,20 @@ def pack(folder: Path) -> bytes:
     return buf.getvalue()
 
 
-def unpack(blob: bytes, target: Path) -> None:
-    """Write an archive from :func:`pack` to ``target`` atomically (all or nothing)."""
-    from .runner import RESULT
+def unpack(blob: bytes, target: Path, marker: str) -> None:
+    """Write an archive from :func:`pack` to ``target`` atomically (all or nothing);
+    it must hold ``marker`` (the file that marks a run done)."""
     with atomic_dir(target) as tmp, tarfile.open(fileobj=io.BytesIO(blob), mode="r") as tar:
         tar.extractall(tmp, filter="data")
-        if not (tmp / RESULT).is_file():
-            raise AblationError(f"{target.name}: the worker's run folder has no {RESULT}")
+        if not (tmp / marker).is_file():
+            raise AblationError(f"{target.name}: the worker's run folder has no {marker}")
 
 
-def run_cell(spec, cfg: AblationConfig, split: TaskData, threads: int,
+def run_cell(run_one: Callable, spec, cfg: AblationConfig, split: TaskData, threads: int,
              artifacts: str | None) -> tuple[str, bytes]:
-    """The Ray task: one run in a private folder; its archive (or only result.json)."""
+    """The Ray task: ``run_one`` in a private folder; its archive (or only result.json)."""
     import torch
 
-    from .runner import RESULT, run_one
     os.environ.setdefault("LAB_NO_PROGRESS", "1")
     torch.set_num_threads(threads)
     if artifacts is not None:
@@ -88,22 +72,20 @@ def run_cell(spec, cfg: AblationConfig, split: TaskData, threads: int,
         return spec.run_id, json.dumps(result, indent=1, default=str).encode()
     with tempfile.TemporaryDirectory(prefix="lab-run-") as tmp:
         run_one(spec, cfg, split, Path(tmp), threads=threads)
-        folder = Path(tmp) / spec.run_id
-        assert (folder / RESULT).is_file()
-        return spec.run_id, pack(folder)
+        return spec.run_id, pack(Path(tmp) / spec.run_id)
 
 
 def run_pending(pending: list, cfg: AblationConfig, split: TaskData, run_root: Path,
-                on_done: Callable[[str], None]) -> None:
-    """Run ``pending`` cells as Ray tasks; write each run folder here as it arrives."""
-    from .runner import RESULT
+                on_done: Callable[[str], None], run_one: Callable, marker: str) -> None:
+    """Run ``pending`` cells as Ray tasks of ``run_one``; write each run folder here as it
+    arrives (``marker``: the file inside that marks a run done)."""
     with ray_session(cfg.ray_address) as ray:
         threads = max(1, int(cfg.cpus_per_run))
         task = ray.remote(run_cell).options(
             num_cpus=cfg.cpus_per_run, num_gpus=cfg.gpus_per_run, max_retries=cfg.max_retries,
             retry_exceptions=False, name="ablation-run")
         cfg_ref, split_ref = ray.put(cfg), ray.put(split)
-        refs = {task.remote(s, cfg_ref, split_ref, threads, cfg.artifacts): s for s in pending}
+        refs = {task.remote(run_one, s, cfg_ref, split_ref, threads, cfg.artifacts): s for s in pending}
         log.info("%d runs sent to Ray (%g CPU, %g GPU each; up to %d retries)",
                  len(refs), cfg.cpus_per_run, cfg.gpus_per_run, cfg.max_retries)
 
@@ -125,9 +107,9 @@ def run_pending(pending: list, cfg: AblationConfig, split: TaskData, run_root: P
             for run_id, blob in progress(arrivals(), desc="ablation (ray)", total=len(refs), unit="run"):
                 if cfg.artifacts is not None:
                     with atomic_dir(run_root / run_id) as tmp:
-                        (tmp / RESULT).write_bytes(blob)
+                        (tmp / marker).write_bytes(blob)
                 else:
-                    unpack(blob, run_root / run_id)
+                    unpack(blob, run_root / run_id, marker)
                 on_done(run_id)
         finally:
             for ref in refs:  # stopped early: cancel what has not run

@@ -168,7 +168,7 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
                 if on_run:
                     on_run(run_id, done, len(grid))
 
-            run_pending(pending, cfg, split, run_root, finished)
+            run_pending(pending, cfg, split, run_root, finished, run_one, RESULT)
         elif jobs == 1:
             for spec in progress(pending, desc="ablation", total=len(pending), unit="run"):
                 run_one(spec, cfg, split, run_root, threads=threads)
