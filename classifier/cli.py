@@ -156,13 +156,10 @@ def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label
 @click.argument("model_dir", type=click.Path())
 @click.option("--hub-ready", "out", type=click.Path(), default=None,
               help="Copy the checked folder here, ready to upload.")
-@click.option("--push", is_flag=True, help="Push to the Hugging Face hub (needs a network).")
-def export(model_dir, out, push) -> None:
+def export(model_dir, out) -> None:
     """Check MODEL_DIR is complete (and loads); copy it for the hub."""
-    from .export import check_complete, export_hub_ready, push_to_hub
+    from .export import check_complete, export_hub_ready
 
-    if push:
-        push_to_hub(model_dir)
     files = export_hub_ready(model_dir, out) if out else check_complete(model_dir)
     click.echo(f"{model_dir}: complete ({len(files)} files)" + (f"; copied to {out}" if out else ""))
 

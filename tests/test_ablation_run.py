@@ -103,7 +103,7 @@ def test_every_run_recorded_with_metrics_and_costs(ablation):
         assert r["confusion"]["labels"] == ["bind", "free"]
     char = next(r for r in full["runs"] if r["run_id"] == "char.seed0")
     assert char["costs"]["tokens_per_seq"] == 24.0  # one token per nucleotide
-    assert char["intrinsic"]["nt_per_token"] == 1.0
+    assert char["intrinsic"]["random_region_nt_per_token"] == 1.0
     assert char["costs"]["tokenizer_train_s"] >= 0 and char["history"]
     assert (out / "runs" / "char.seed0" / "tokenizer" / "tokenizer.json").is_file()
     # the data section: split sizes, class counts, overlap

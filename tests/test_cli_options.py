@@ -12,7 +12,7 @@ from classifier.cli import cli as classify
 from classifier.config import PretrainConfig, TrainConfig
 from corpora.cli import SIMULATE_EXCLUDE
 from corpora.cli import cli as corpora
-from corpora.selex.config import SelexConfig
+from corpora.selex.selex_config import SelexConfig
 from tokenizer_lab.cli import CLI_ONLY_CHOICES
 from tokenizer_lab.cli import cli as tokenizer_lab
 from tokenizer_lab.spec import TokenizerSpec

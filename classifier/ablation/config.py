@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from labkit.documents import read_document
 from labkit.errors import LabError
 from tokenizer_lab.spec import K_RANGE
 
@@ -213,14 +214,7 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> AblationCon
     raw: dict[str, Any] = {}
     if path is not None:
         path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise AblationError(f"{path}: config file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise AblationError(f"{path}: not valid TOML: {exc}") from None
-        except UnicodeDecodeError:
-            raise AblationError(f"{path}: not a text file (expected TOML)") from None
+        raw = read_document(path, tomllib.loads, "TOML", "config file not found", AblationError)
         for key in ("train", "valid", "test"):
             if isinstance(raw.get(key), str) and not Path(raw[key]).is_absolute():
                 raw[key] = str((path.parent / raw[key]).resolve())
