@@ -159,8 +159,8 @@ def test_killed_run_is_redone_identically(ablation):
     new = {r["run_id"]: r for r in again["runs"]}["bpe-40.seed1"]
     assert new["metrics"] == old["metrics"]  # same seed, same numbers
     assert new["confusion"] == old["confusion"]
-    assert again["summary"] == full["summary"] or all(
-        a["metrics"] == b["metrics"] for a, b in zip(again["summary"], full["summary"]))
+    # the summary's costs (timings) differ run to run; its metrics do not
+    assert [a["metrics"] for a in again["summary"]] == [b["metrics"] for b in full["summary"]]
 
 
 def test_other_settings_cannot_reuse_the_folder(ablation):
@@ -190,7 +190,8 @@ def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):
     args = [a.format(d=tmp_path) for a in args]
     result = CliRunner().invoke(cli, ["ablate", *args, "--out", str(out)])
     assert result.exit_code == code
-    assert message in result.output or message in str(result.exception)
+    # usage errors are printed by click; a LabError reaches run_cli (not used by CliRunner)
+    assert message in (result.output if code == 2 else str(result.exception))
     assert not out.exists()
 
 
