@@ -46,6 +46,14 @@ class _LazyChoice(click.Choice):
         return super().get_metavar(param, ctx)
 
 
+def _spec_help(name: str) -> str:
+    """An option's help: the TokenizerSpec field's own (written once, in spec.py)."""
+    from dataclasses import fields
+
+    from .spec import TokenizerSpec
+    return next(f.metadata["help"] for f in fields(TokenizerSpec) if f.name == name) + "."
+
+
 @cli.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--algorithm", "-a", type=_LazyChoice(), default="bpe", show_default=True,
@@ -81,9 +89,15 @@ class _LazyChoice(click.Choice):
               show_default=True, help="Reads with other bad characters: error or skip.")
 @click.option("--fold-temperature", type=float, default=37.0, show_default=True,
               help="struct-*: ViennaRNA folding temperature in C (energy set from --alphabet).")
+@click.option("--unit", type=click.Choice(["element", "hairpin"]), default="element",
+              show_default=True, help=_spec_help("unit"))
+@click.option("--max-internal", type=int, default=0, show_default=True,
+              help=_spec_help("max_internal"))
+@click.option("--min-stem", type=int, default=3, show_default=True, help=_spec_help("min_stem"))
+@click.option("--hairpin-tokens", type=int, default=None, help=_spec_help("hairpin_tokens"))
 def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_frequency,
           max_token_length, seed, primers, primer5, primer3, fmt, seq_column, header, on_invalid,
-          fold_temperature):
+          fold_temperature, unit, max_internal, min_stem, hairpin_tokens):
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
     from corpora.readers import ReadOptions
 
@@ -96,7 +110,9 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
                              iupac="keep" if iupac == "keep" else "reject", k=k,
                              stride=1 if stride is None else stride, min_frequency=min_frequency,
                              max_token_length=max_token_length, seed=seed, primers=primers,
-                             primer5=primer5, primer3=primer3, fold_temperature=fold_temperature)
+                             primer5=primer5, primer3=primer3, fold_temperature=fold_temperature,
+                             unit=unit, max_internal=max_internal, min_stem=min_stem,
+                             hairpin_tokens=hairpin_tokens)
     except ValueError as exc:
         raise TokenizerError(f"invalid option: {exc}") from None
     options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,
@@ -148,7 +164,7 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Format of a SEQ file. [default: from the content]")
 @click.option("--structure/--no-structure", "show_structure", default=None,
-              help="Show the MFE dot-bracket and bpRNA elements under the tokens. "
+              help="Show the MFE dot-bracket, bpRNA elements and hairpin units under the tokens. "
                    "[default: for struct-* tokenizers]")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw the folded structure coloured by token to this .png/.svg/.pdf "
@@ -204,7 +220,8 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 @click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
-                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
+                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop and "
+                   "hairpin-unit capture.")
 def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
