@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import RNA  # noqa: E402
 
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab.structure.elements import annotate, pair_table  # noqa: E402
 from tokenizer_lab.structure.hairpins import unit_track  # noqa: E402
 
