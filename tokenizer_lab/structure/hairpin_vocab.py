@@ -2,20 +2,23 @@
 
 Training folds every read (as the other struct-* tokenizers do) and cuts it at the
 ends of its hairpin units (:mod:`tokenizer_lab.structure.hairpins`) and, outside
-units, at element boundaries. Each unit's exact sequence is counted once per read;
-the ``hairpin_tokens`` most frequent units seen at least ``max(2, min_frequency)``
-times (:func:`select`: rare one-pair extensions of a more frequent hairpin left out)
-are the vocabulary's whole-hairpin tokens; BPE over the cut text fills the rest.
+units, at element boundaries. Each unit, and the inner hairpins left when its outer
+stacked pairs are peeled off one at a time (down to ``min_stem`` pairs), is counted
+once per read: a planted hairpin often folds with chance flank pairs stacked on its
+helix, and its own sequence should still be counted. :func:`select` keeps one length
+per hairpin (the longest that is not a rare extension) among those seen at least
+``max(2, min_frequency)`` times; the ``hairpin_tokens`` most frequent are the
+vocabulary's whole-hairpin tokens, and BPE over the cut text fills the rest.
 
-Measured on the default simulated library (8,000 reads, vocabulary 1,024, 512
-hairpin tokens asked for): 59.1 % of planted hairpin motifs become exactly one token.
-What limits it: 76.4 % of planted hairpins fold so that they lie inside one piece
-(a unit grown by chance flank pairs still holds the motif; a misfold cuts it), and
-71.3 % have their exact sequence in the vocabulary (stem swaps, degenerate loops and
-PCR mutations make 532 distinct motif strings, 19 % of the occurrences seen once).
-Counting the inner hairpins of a unit too (``PEEL``, outer stacked pairs peeled off)
-was tried and lowered it to 55.3 %; no clustering (a consensus token would not spell
-the read, so decoding would lose the sequence).
+Measured on the default simulated library (8,000 DNA reads; benchmarks/bench_hairpin.py,
+results/hairpin_target.md): with vocabulary 1,024 and 350 hairpin tokens, 64.4 % of the
+planted hairpin motifs are exactly one token (58.0 % on a held-out library). What limits
+it: 78.1 % of them lie inside one piece of the cut text (a misfold cuts the rest), and
+72.7 % have their exact sequence among the hairpin tokens (stem swaps, degenerate
+loops and PCR mutations make hundreds of distinct motif strings). Tried and worse:
+whole units only (59.1 % with the RNA energy set), other ``SPLIT`` values (0.3-0.9),
+``max_internal`` 2. No clustering: a consensus token would not spell the read, so
+decoding would lose the sequence.
 
 Encoding is plain HuggingFace: the text is the cut text (one space between pieces),
 the pre-tokenizer splits at spaces and then isolates every vocabulary hairpin found
