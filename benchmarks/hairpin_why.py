@@ -17,7 +17,7 @@ from collections import Counter, defaultdict  # noqa: E402
 from classifier.ablation.config import load_config  # noqa: E402
 from classifier.ablation.data import load_split  # noqa: E402
 from tokenizer_lab import load_tokenizer  # noqa: E402
-from tokenizer_lab.motifs import motif_recovery  # noqa: E402
+from tokenizer_lab.motif_recovery import motif_recovery  # noqa: E402
 from tokenizer_lab.structure.reads import structures  # noqa: E402
 from tokenizer_lab.structure.hairpins import hairpin_units, unit_segments  # noqa: E402
 

@@ -108,7 +108,8 @@ class StructureScores:
         }
 
 
-def structure_scores(items: Iterable[tuple]) -> dict:
+def structure_scores(items: Iterable[tuple], max_internal: int = DEFAULT_MAX_INTERNAL,
+                     min_stem: int = DEFAULT_MIN_STEM) -> dict:
     """Pooled scores over (token spans, dot-bracket[, region]) tuples; see the module doc.
 
     >>> structure_scores([([(0, 2), (2, 5), (5, 7)], "((...))")])["boundary_f1"]
@@ -116,7 +117,7 @@ def structure_scores(items: Iterable[tuple]) -> dict:
     >>> structure_scores([([(0, 3), (3, 4), (4, 7)], "((...))", (3, 7))])["boundary_recall"]
     0.0
     """
-    acc = StructureScores()
+    acc = StructureScores(max_internal, min_stem)
     for item in items:
         acc.add(*item)
     return acc.result()
@@ -133,7 +134,6 @@ def tokenizer_structure_scores(tokenizer, seqs: Sequence[str], workers: int | No
 
     norm = [tokenizer.normalize(s) for s in seqs]
     sts = structures(norm, tokenizer.spec, workers)
-    acc = StructureScores(tokenizer.spec.max_internal, tokenizer.spec.min_stem)
-    for seq, st in zip(norm, sts):
-        acc.add(tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
-    return acc.result()
+    return structure_scores(((tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
+                             for seq, st in zip(norm, sts)),
+                            tokenizer.spec.max_internal, tokenizer.spec.min_stem)
