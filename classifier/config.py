@@ -29,28 +29,101 @@ EARLY_STOPPING_METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 
 
 @dataclass(frozen=True)
-class RunConfig:
-    """What fine-tuning and masked-LM pretraining share: the model, the optimiser, the
-    schedule, the input length and the hold-out. Each subclass changes a few defaults
-    (:func:`_default`) and adds its own fields."""
+class TrainConfig:
+    """Everything that decides a training run (the command line fills it)."""
 
     arch: str = field(default="albert", metadata={
         "help": "Encoder architecture, or kmer-logreg (the non-neural floor).", "choices": ARCHS})
     preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
+    eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
     learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
+    dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
+    patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
+    metric: str = field(default="mcc", metadata={
+        "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
+    max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
+        "unset": "--length-percentile of train"})
+    length_percentile: float = field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})
+    truncation: bool = field(default=True, metadata={"help": "Cut sequences longer than the model, or refuse them."})
+    valid_fraction: float = field(default=0.1, metadata={"help": "Stratified share of train held out when no validation set is given."})
+    class_weights: bool = field(default=False, metadata={"help": "Weight the loss by inverse class frequency."})
+    group_by_length: bool = field(default=True, metadata={"help": "Batches of similar token counts."})
+    seed: int = field(default=0, metadata={"help": "Seed for splits, model initialisation and batches."})
+    threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.", "unset": "idle cores"})
+    max_train_seconds: float | None = field(default=None, metadata={"help": "Stop training after this many seconds.", "unset": "no limit"})
+    init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
+    kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
+    logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
+
+    def __post_init__(self) -> None:
+        check_choices(self)
+        for name in ("epochs", "batch_size", "eval_batch_size", "kmer_k"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.learning_rate <= 0:
+            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+        if not 0 <= self.warmup_ratio < 1:
+            raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        if not 0 < self.valid_fraction < 1:
+            raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
+        if not 50 <= self.length_percentile <= 100:
+            raise ValueError(f"length_percentile must be in [50, 100], got {self.length_percentile}")
+        if self.max_length is not None and self.max_length < 3:
+            raise ValueError(f"max_length must be at least 3 ([CLS] token [SEP]), got {self.max_length}")
+        if self.patience < 0:
+            raise ValueError(f"patience must be 0 (off) or more, got {self.patience}")
+        if self.threads is not None and self.threads < 1:
+            raise ValueError(f"threads must be at least 1, got {self.threads}")
+
+    @property
+    def greater_is_better(self) -> bool:
+        return self.metric != "loss"
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "TrainConfig":
+        """Rebuild from a saved dict, ignoring keys a newer version may have added."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    def replace(self, **changes) -> "TrainConfig":
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """Settings of a masked-LM run (saved as pretrain_config.json)."""
+
+    arch: str = field(default="albert", metadata={"help": "Encoder architecture.",
+                                                  "choices": NEURAL_ARCHS})
+    preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+    epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})
+    batch_size: int = field(default=64, metadata={"help": "Sequences per training step."})
+    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
+    mlm_probability: float = field(default=0.15, metadata={
+        "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
     max_length: int | None = field(default=None, metadata={
         "help": "Tokens per sequence, [CLS] and [SEP] included.",
-        "unset": "--length-percentile of the training reads"})
+        "unset": "--length-percentile of the reads"})
     length_percentile: float = field(default=99.0, metadata={
         "help": "Percentile of token counts that sets max_length."})
-    valid_fraction: float = field(default=0.1, metadata={
-        "help": "Stratified share of train held out when no validation set is given."})
-    seed: int = field(default=0, metadata={"help": "Seed for splits, model initialisation and batches."})
+    valid_fraction: float = field(default=0.05, metadata={
+        "help": "Share of the reads held out to pick the best epoch by loss."})
+    max_sequences: int | None = field(default=None, metadata={
+        "help": "Use only the first N reads.", "unset": "all"})
+    seed: int = field(default=0, metadata={"help": "Seed for the split, masking and initialisation."})
     threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.",
                                                         "unset": "idle cores"})
     max_train_seconds: float | None = field(default=None, metadata={
@@ -58,94 +131,9 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         check_choices(self)
-        for name in ("epochs", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
-        if not 0 <= self.warmup_ratio < 1:
-            raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
-        if not 0 < self.valid_fraction < 1:
-            raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
-        if not 50 <= self.length_percentile <= 100:
-            raise ValueError(f"length_percentile must be in [50, 100], got {self.length_percentile}")
-        if self.max_length is not None and self.max_length < 3:
-            raise ValueError(f"max_length must be at least 3 ([CLS] token [SEP]), got {self.max_length}")
-        if self.threads is not None and self.threads < 1:
-            raise ValueError(f"threads must be at least 1, got {self.threads}")
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict):
-        """Rebuild from a saved dict, ignoring keys a newer version may have added."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
-
-    def replace(self, **changes):
-        return dataclasses.replace(self, **changes)
-
-
-def _default(name: str, default, **meta):
-    """A RunConfig field again, with another default (and help or choices if given)."""
-    base = RunConfig.__dataclass_fields__[name]
-    return field(default=default, metadata={**base.metadata, **meta})
-
-
-@dataclass(frozen=True)
-class TrainConfig(RunConfig):
-    """Everything that decides a fine-tuning run (the command line fills it)."""
-
-    eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
-    dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
-    patience: int = field(default=3, metadata={
-        "help": "Epochs without improvement before stopping (0: never)."})
-    metric: str = field(default="mcc", metadata={
-        "help": "Validation metric for early stopping and the best epoch.",
-        "choices": EARLY_STOPPING_METRICS})
-    truncation: bool = field(default=True, metadata={
-        "help": "Cut sequences longer than the model, or refuse them."})
-    class_weights: bool = field(default=False, metadata={
-        "help": "Weight the loss by inverse class frequency."})
-    group_by_length: bool = field(default=True, metadata={"help": "Batches of similar token counts."})
-    init: str | None = field(default=None, metadata={
-        "help": "Masked-LM directory (classify pretrain) to fine-tune from.",
-        "unset": "a fresh model"})
-    kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
-    logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        for name in ("eval_batch_size", "kmer_k"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
-        if self.patience < 0:
-            raise ValueError(f"patience must be 0 (off) or more, got {self.patience}")
-
-    @property
-    def greater_is_better(self) -> bool:
-        return self.metric != "loss"
-
-
-@dataclass(frozen=True)
-class PretrainConfig(RunConfig):
-    """Settings of a masked-LM run (saved as pretrain_config.json)."""
-
-    arch: str = _default("arch", "albert", help="Encoder architecture.", choices=NEURAL_ARCHS)
-    epochs: int = _default("epochs", 5)
-    batch_size: int = _default("batch_size", 64)
-    valid_fraction: float = _default("valid_fraction", 0.05, help="Share of the reads held out "
-                                     "to pick the best epoch by loss.")
-    seed: int = _default("seed", 0, help="Seed for the split, masking and initialisation.")
-    mlm_probability: float = field(default=0.15, metadata={
-        "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
-    max_sequences: int | None = field(default=None, metadata={
-        "help": "Use only the first N reads.", "unset": "all"})
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
         if not 0 < self.mlm_probability < 1:
             raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch_size must be at least 1")
+        if not 0 < self.valid_fraction < 1:
+            raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
