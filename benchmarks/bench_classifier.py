@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 
 from classifier.config import TrainConfig
-from classifier.train import train_classifier
+from classifier.finetune import train_classifier
 from labkit.atomic import atomic_write
 from corpora.tasks import load_task
 from tokenizer_lab import TokenizerSpec, train_tokenizer

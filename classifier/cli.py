@@ -55,7 +55,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
     """Train a classifier and write MODELDIR (weights, tokenizer, metrics, plots, card)."""
     from .errors import ClassifierError
     from .inputs import from_files, from_task
-    from .train import train_classifier
+    from .finetune import train_classifier
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")

@@ -1,6 +1,6 @@
 """What one training run takes and gives: :class:`Splits` and :class:`TrainResult`.
 
-Below both trainers (:mod:`classifier.train` for the transformers and
+Below both trainers (:mod:`classifier.finetune` for the transformers and
 :mod:`classifier.baseline_train` for kmer-logreg), so neither imports the other.
 """
 

@@ -54,7 +54,7 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
     """Tokenizer on train only, then the classifier; returns the run's measurements."""
     import transformers
 
-    from classifier.train import train_classifier
+    from classifier.finetune import train_classifier
     from tokenizer_lab import train_tokenizer
 
     transformers.set_seed(seed)
@@ -92,7 +92,7 @@ def run_baseline(k: int, seed: int, split: TaskData, out_dir: Path) -> dict:
     """The kmer-logreg baseline on the same split, trained as `classify train --arch
     kmer-logreg` trains it (:mod:`classifier.baseline_train`: same fit, costs and params)."""
     from classifier.config import TrainConfig
-    from classifier.train import train_classifier
+    from classifier.finetune import train_classifier
 
     res = train_classifier(TrainConfig(arch="kmer-logreg", kmer_k=k, seed=seed), None,
                            split.train, split.valid or None, split.test)
