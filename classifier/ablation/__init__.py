@@ -6,7 +6,7 @@ runs are gathered into ``results.json`` and rendered, never recomputed, as
 ``report.md`` and a self-contained ``report.html``.
 
 Modules: :mod:`.config` (TOML/options -> frozen config), :mod:`.data` (the split),
-:mod:`.train` (one run), :mod:`.intrinsic` (tokenizer statistics), :mod:`.runner`
+:mod:`.cell` (one run), :mod:`.intrinsic` (tokenizer statistics), :mod:`.runner`
 (the resumable grid), :mod:`.stats` (mean ± sd, paired tests, Holm),
 :mod:`.results` (results.json), :mod:`.plots`, :mod:`.report`, :mod:`.report_html`.
 """

@@ -37,7 +37,7 @@ from corpora.tasks import TaskData
 from . import data as ablation_data
 from .config import GRID_KEYS, AblationConfig, AblationError, TokenizerChoice
 from .results import build_results, write_results
-from .train import run_baseline, run_model
+from .cell import run_baseline, run_model
 
 log = logging.getLogger(__name__)
 RESULT = "result.json"
@@ -193,7 +193,7 @@ def check_grid(cfg: AblationConfig) -> None:
     """Every tokenizer spec and the training config are valid (AblationError if not)."""
     from tokenizer_lab import algorithms
 
-    from .train import train_config, tokenizer_spec
+    from .cell import train_config, tokenizer_spec
     known = algorithms.names()
     for choice in cfg.tokenizers:
         if choice.algorithm not in known:
