@@ -22,7 +22,7 @@ from pathlib import Path
 
 import torch
 
-from classifier.config import TrainConfig
+from classifier.train_config import TrainConfig
 from classifier.finetune import train_classifier
 from labkit.atomic import atomic_write
 from corpora.tasks import load_task

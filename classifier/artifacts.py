@@ -24,7 +24,7 @@ from labkit.atomic import atomic_dir, atomic_write
 from labkit.progress import show_progress
 
 from .card import render_card
-from .config import TrainConfig
+from .train_config import TrainConfig
 from .errors import ClassifierError
 from .plots import write_plots
 

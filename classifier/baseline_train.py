@@ -13,7 +13,7 @@ import numpy as np
 
 from .artifacts import save_model_dir
 from .baseline import KmerLogReg
-from .config import SCORES
+from .train_config import SCORES
 from .metrics import classification_metrics, summary_line
 from .run_types import Splits, TrainResult
 from .runtime import PeakMemory

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 
-from .config import SCORES
+from .train_config import SCORES
 
 
 def _fmt(v) -> str:

@@ -18,7 +18,7 @@ from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
 from .ablation.config import AblationConfig
-from .config import PretrainConfig, TrainConfig
+from .train_config import PretrainConfig, TrainConfig
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,7 @@
 """Fine-tune a classifier: the library entry point behind `classify train`.
 
 :func:`train_classifier` takes records (any reader's output), a LabTokenizer and a
-:class:`~classifier.config.TrainConfig`, trains with transformers' ``Trainer`` (so the
+:class:`~classifier.train_config.TrainConfig`, trains with transformers' ``Trainer`` (so the
 same code runs on the CPU, one GPU, or several GPUs under ``accelerate launch``),
 keeps the best epoch by the validation metric, and measures the test set.
 
@@ -23,7 +23,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer
 
 from .artifacts import save_model_dir
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
-from .config import SCORES, TrainConfig
+from .train_config import SCORES, TrainConfig
 from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
 from .errors import ClassifierError
 from .metrics import classification_metrics, softmax, summary_line

@@ -30,7 +30,7 @@ from labkit.atomic import atomic_dir
 
 from .artifacts import _copy_tokenizer, quiet_hf_progress, write_history, write_json
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
-from .config import PretrainConfig
+from .train_config import PretrainConfig
 from .data import EncodedSet, choose_max_length, encode, holdout, pad_batch, token_lengths
 from .errors import ClassifierError
 from .presets import build_config

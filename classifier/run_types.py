@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import TrainConfig
+from .train_config import TrainConfig
 from .data import class_names, holdout, label_ids
 
 log = logging.getLogger(__name__)

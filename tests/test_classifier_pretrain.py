@@ -62,7 +62,7 @@ def test_pretrain_then_finetune(tmp_path):
     tuned_cfg = json.loads((tmp_path / "model" / "training_config.json").read_text())
     assert tuned_cfg["train_config"]["init"] == str(tmp_path / "mlm")
     key = "albert.embeddings.word_embeddings.weight"
-    from classifier.config import TrainConfig
+    from classifier.train_config import TrainConfig
     from classifier.finetune import build_model
     start = build_model(TrainConfig(init=str(tmp_path / "mlm")), tok, ["bind", "free"], 20)
     assert torch.equal(start.state_dict()[key], mlm[key])  # the encoder comes from the MLM

@@ -9,7 +9,7 @@ import click
 import pytest
 
 from classifier.cli import cli as classify
-from classifier.config import PretrainConfig, TrainConfig
+from classifier.train_config import PretrainConfig, TrainConfig
 from corpora.cli import SIMULATE_EXCLUDE
 from corpora.cli import cli as corpora
 from corpora.selex.selex_config import SelexConfig

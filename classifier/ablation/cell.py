@@ -13,7 +13,7 @@ from pathlib import Path
 
 from corpora.tasks import TaskData
 
-from ..config import SCORES
+from ..train_config import SCORES
 from .config import AblationConfig, TokenizerChoice
 from .intrinsic import intrinsic_stats
 
@@ -37,7 +37,7 @@ def tokenizer_spec(choice: TokenizerChoice, seed: int):
 
 def train_config(cfg: AblationConfig, seed: int, threads: int | None):
     """The classifier's TrainConfig for one run (ablation settings + train_options)."""
-    from classifier.config import TrainConfig
+    from classifier.train_config import TrainConfig
     kw = dict(cfg.train_options)
     for name in ("epochs", "batch_size", "learning_rate", "max_length"):
         if getattr(cfg, name) is not None:
@@ -91,7 +91,7 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
 def run_baseline(k: int, seed: int, split: TaskData, out_dir: Path) -> dict:
     """The kmer-logreg baseline on the same split, trained as `classify train --arch
     kmer-logreg` trains it (:mod:`classifier.baseline_train`: same fit, costs and params)."""
-    from classifier.config import TrainConfig
+    from classifier.train_config import TrainConfig
     from classifier.finetune import train_classifier
 
     res = train_classifier(TrainConfig(arch="kmer-logreg", kmer_k=k, seed=seed), None,

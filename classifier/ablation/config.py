@@ -31,7 +31,7 @@ from labkit.errors import LabError
 from labkit.cluster import BACKENDS, check_backend
 from tokenizer_lab.spec import K_RANGE
 
-from ..config import SCORES
+from ..train_config import SCORES
 from ..presets import PRESETS
 
 #: Settings that do not change any single run's result (excluded from the fingerprint).

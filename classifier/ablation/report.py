@@ -16,7 +16,7 @@ from pathlib import Path
 from labkit.atomic import atomic_write
 
 from .cells import Bold, fmt, fmt_ms, fmt_p
-from ..config import SCORES
+from ..train_config import SCORES
 from .hypothesis import hypothesis_blocks
 from .plots import NAMES, make_plots
 from .stats import wilcoxon_min_p

@@ -28,7 +28,7 @@ from pathlib import Path
 from labkit.atomic import atomic_write
 from labkit.documents import read_document
 
-from ..config import SCORES
+from ..train_config import SCORES
 from .stats import ALPHA, holm, mean_sd, paired_test
 
 SCHEMA = "aptamer-tokenizer-lab/ablation-results"
