@@ -90,7 +90,7 @@ def load() -> float:
 
 
 def bench_ablation(args) -> dict:
-    from classifier.ablation.config import load_config
+    from classifier.ablation.ablation_config import load_config
     from classifier.ablation.runner import run_ablation
 
     rows = {}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from collections import Counter, defaultdict  # noqa: E402
-from classifier.ablation.config import load_config  # noqa: E402
+from classifier.ablation.ablation_config import load_config  # noqa: E402
 from classifier.ablation.data import load_split  # noqa: E402
 from tokenizer_lab import load_tokenizer  # noqa: E402
 from tokenizer_lab.motif_recovery import motif_recovery  # noqa: E402

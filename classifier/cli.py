@@ -17,7 +17,7 @@ from corpora.readers import ReadOptions
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
-from .ablation.config import AblationConfig
+from .ablation.ablation_config import AblationConfig
 from .train_config import PretrainConfig, TrainConfig
 
 log = logging.getLogger(__name__)
@@ -177,7 +177,7 @@ def ablate(ctx, config, out, report_only, **options) -> None:
 
     CONFIG is a TOML file (see classifier/configs/); options override it.
     """
-    from .ablation.config import load_config
+    from .ablation.ablation_config import load_config
     from .ablation.report import write_reports
     from .ablation.results import load_results
     from .ablation.runner import check_grid, run_ablation

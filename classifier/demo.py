@@ -36,7 +36,7 @@ def demo_config(jobs: int | None = None, extra: tuple = STRUCTURE_AWARE):
     whose algorithm is registered in this install."""
     from tokenizer_lab import algorithms
 
-    from .ablation.config import TokenizerChoice, load_config
+    from .ablation.ablation_config import TokenizerChoice, load_config
     cfg = load_config(CONFIG, jobs=jobs)
     known = set(algorithms.names())
     more = tuple(t for t in map(TokenizerChoice.parse, extra)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier.ablation.config import (AblationConfig, AblationError, TokenizerChoice,
+from classifier.ablation.ablation_config import (AblationConfig, AblationError, TokenizerChoice,
                                         load_config)
 
 CONFIGS = Path(__file__).resolve().parents[1] / "classifier" / "configs"

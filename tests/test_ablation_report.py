@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from classifier.ablation.config import AblationError
+from classifier.ablation.ablation_config import AblationError
 from classifier.ablation.report import write_reports
 from classifier.ablation.results import build_results, load_results, write_results
 

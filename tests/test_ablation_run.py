@@ -11,7 +11,7 @@ import pytest
 
 from click.testing import CliRunner
 
-from classifier.ablation.config import AblationError, load_config
+from classifier.ablation.ablation_config import AblationError, load_config
 from classifier.ablation.runner import plan, run_ablation
 from classifier.cli import cli
 

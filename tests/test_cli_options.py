@@ -54,7 +54,7 @@ def test_every_field_has_its_option_with_the_same_default_and_help(group, name, 
 def test_ablate_options_overlay_the_config_file():
     """classify ablate: every AblationConfig field is an option that is None unless given
     (so it overrides the TOML only then), showing the field's default."""
-    from classifier.ablation.config import AblationConfig
+    from classifier.ablation.ablation_config import AblationConfig
     command = classify.commands["ablate"]
     params = {p.name: p for p in command.params}
     ctx = click.Context(command, info_name="ablate")
@@ -82,7 +82,7 @@ def test_simulate_reads_default_is_the_configs_total():
 
 def test_k_range_is_the_specs_everywhere():
     """Decision: k is 1-8 (4**k k-mers are enumerated); the ablation grid used to allow 12."""
-    from classifier.ablation.config import TokenizerChoice
+    from classifier.ablation.ablation_config import TokenizerChoice
     from tokenizer_lab.spec import K_RANGE
     assert K_RANGE == (1, 8)
     assert TokenizerChoice.parse("kmer:8").k == 8

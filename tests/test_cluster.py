@@ -8,7 +8,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from classifier.ablation.config import AblationError, load_config
+from classifier.ablation.ablation_config import AblationError, load_config
 from test_ablation_run import _write_data
 
 

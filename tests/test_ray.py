@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'aptamer-tokenizer-lab[ray]')")
 
-from classifier.ablation.config import load_config  # noqa: E402
+from classifier.ablation.ablation_config import load_config  # noqa: E402
 from classifier.ablation.runner import run_ablation  # noqa: E402
 from classifier.cli import cli as classify  # noqa: E402
 from test_ablation_run import TOML, _mtimes, _write_data  # noqa: E402

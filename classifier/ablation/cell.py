@@ -14,7 +14,7 @@ from pathlib import Path
 from corpora.tasks import TaskData
 
 from ..train_config import SCORES
-from .config import AblationConfig, TokenizerChoice
+from .ablation_config import AblationConfig, TokenizerChoice
 from .intrinsic import intrinsic_stats
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def tokenizer_spec(choice: TokenizerChoice, seed: int):
     try:
         return TokenizerSpec(algorithm=choice.algorithm, seed=seed, **kw)
     except (TypeError, ValueError) as exc:
-        from .config import AblationError
+        from .ablation_config import AblationError
         raise AblationError(f"tokenizer {choice.label}: {exc}") from None
 
 
@@ -45,7 +45,7 @@ def train_config(cfg: AblationConfig, seed: int, threads: int | None):
     try:
         return TrainConfig(arch="albert", preset=cfg.preset, seed=seed, threads=threads, **kw)
     except (TypeError, ValueError) as exc:
-        from .config import AblationError
+        from .ablation_config import AblationError
         raise AblationError(f"training settings: {exc}") from None
 
 

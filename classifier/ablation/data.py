@@ -22,7 +22,7 @@ from corpora.records import Record
 from corpora.splits import stratified_subsample, verbatim_overlap
 from corpora.tasks import TaskData
 
-from .config import AblationConfig, AblationError
+from .ablation_config import AblationConfig, AblationError
 
 log = logging.getLogger(__name__)
 

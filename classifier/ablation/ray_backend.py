@@ -36,7 +36,7 @@ from labkit.progress import progress
 from corpora.tasks import TaskData
 from labkit.cluster import first_line, ray_session
 
-from .config import AblationConfig, AblationError, artifacts_dir
+from .ablation_config import AblationConfig, AblationError, artifacts_dir
 
 log = logging.getLogger(__name__)
 

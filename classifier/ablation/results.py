@@ -162,7 +162,7 @@ def results_csv(results: dict) -> str:
 
 
 def load_results(path: str | Path) -> dict:
-    from .config import AblationError
+    from .ablation_config import AblationError
     path = Path(path)
     if path.is_dir():
         path = path / "results.json"

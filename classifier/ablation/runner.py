@@ -35,7 +35,7 @@ from labkit.progress import progress
 from corpora.tasks import TaskData
 
 from . import data as ablation_data
-from .config import GRID_KEYS, AblationConfig, AblationError, TokenizerChoice
+from .ablation_config import GRID_KEYS, AblationConfig, AblationError, TokenizerChoice
 from .results import build_results, write_results
 from .cell import run_baseline, run_model
 
@@ -74,7 +74,7 @@ class RunSpec:
 def plan(cfg: AblationConfig) -> list[RunSpec]:
     """The grid in report order: each tokenizer over all seeds, then the baseline.
 
-    >>> from .config import load_config
+    >>> from .ablation_config import load_config
     >>> cfg = load_config(task="x", tokenizers="char,bpe:64", seeds="0,1", baseline_k=3)
     >>> [r.run_id for r in plan(cfg)]
     ['char.seed0', 'char.seed1', 'bpe-64.seed0', 'bpe-64.seed1', 'kmer-logreg-3.seed0', 'kmer-logreg-3.seed1']
