@@ -15,7 +15,7 @@ import click
 from corpora.cli import lab_group, run_cli
 from corpora.readers import ReadOptions
 
-from .config import METRICS, TrainConfig
+from .config import HEADS, METRICS, POOLINGS, TrainConfig
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,12 @@ def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
                        label_column=label, label_from="column" if label is not None else "auto")
 
 
+def _help(name: str) -> str:
+    """The help text of a TrainConfig field (written once, in the dataclass)."""
+    import dataclasses
+    return next(f.metadata["help"] for f in dataclasses.fields(TrainConfig) if f.name == name)
+
+
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 
 
@@ -65,6 +71,10 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @click.option("--weight-decay", type=float, default=0.01, show_default=True)
 @click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
 @click.option("--dropout", type=float, default=0.1, show_default=True)
+@click.option("--pooling", type=click.Choice(POOLINGS), default=TrainConfig.pooling, show_default=True,
+              help=_help("pooling"))
+@click.option("--head", type=click.Choice(HEADS), default=TrainConfig.head, show_default=True,
+              help=_help("head"))
 @click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
 @click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
               help="Validation metric for early stopping and the best epoch.")

@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from .presets import ARCHS, PRESETS
 
 METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
+#: Poolings and heads of :mod:`classifier.heads` (written here so the config needs no torch).
+POOLINGS = ("cls", "mean", "max", "attention")
+HEADS = ("linear", "mlp")
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class TrainConfig:
     warmup_ratio: float = field(default=0.1, metadata={"help": "share of steps of linear warm-up"})
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
     dropout: float = field(default=0.1, metadata={"help": "dropout in the encoder and head"})
+    pooling: str = field(default="mean", metadata={"help": "token summary: cls (the stock [CLS] pooler with --head linear), mean, max or attention (a learned weighted mean)"})
+    head: str = field(default="linear", metadata={"help": "classifier on the pooled vector: linear or mlp (dense, GELU, linear)"})
     patience: int = field(default=3, metadata={"help": "epochs without improvement before stopping (0: never)"})
     metric: str = field(default="mcc", metadata={"help": "validation metric for early stopping"})
     max_length: int | None = field(default=None, metadata={"help": "tokens per sequence incl. specials; None: from the data"})
@@ -53,6 +58,10 @@ class TrainConfig:
             raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}")
         if self.preset not in PRESETS:
             raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
+        if self.pooling not in POOLINGS:
+            raise ValueError(f"pooling must be one of {POOLINGS}, got {self.pooling!r}")
+        if self.head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {self.head!r}")
         if self.metric not in METRICS:
             raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
         for name in ("epochs", "batch_size", "eval_batch_size", "kmer_k"):

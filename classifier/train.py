@@ -138,17 +138,18 @@ def _position_limit(cfg) -> int:
 
 
 def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: int):
-    """A new model of ``config.arch``/``preset``, or the pretrained encoder of ``config.init``."""
+    """A new model of ``config.arch``/``preset`` with ``config.pooling``/``head``; with
+    ``config.init``, the encoder (shape and weights) of that masked-LM directory."""
+    from .heads import build_classifier
     id2label = dict(enumerate(classes))
     if config.init:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            config.init, num_labels=len(classes), id2label=id2label,
-            label2id={c: i for i, c in id2label.items()})
+        enc = _init_config(config.init)
+        enc.num_labels, enc.id2label = len(classes), id2label
+        enc.label2id = {c: i for i, c in id2label.items()}
     else:
-        model = AutoModelForSequenceClassification.from_config(build_config(
-            config.arch, config.preset, tokenizer.vocab_size, max_length, len(classes),
-            id2label, tokenizer.pad_token_id, config.dropout))
-    return model
+        enc = build_config(config.arch, config.preset, tokenizer.vocab_size, max_length,
+                           len(classes), id2label, tokenizer.pad_token_id, config.dropout)
+    return build_classifier(enc, config.pooling, config.head, config.dropout, config.init)
 
 
 def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
