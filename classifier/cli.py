@@ -51,6 +51,20 @@ def _help(name: str) -> str:
     return next(f.metadata["help"] for f in dataclasses.fields(TrainConfig) if f.name == name)
 
 
+class LearningRate(click.ParamType):
+    """A positive number or ``auto``."""
+
+    name = "RATE|auto"
+
+    def convert(self, value, param, ctx):
+        if value == "auto" or isinstance(value, float):
+            return value
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"expected a number such as 3e-4 or 'auto', got {value!r}", param, ctx)
+
+
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 
 
@@ -67,7 +81,8 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
 @click.option("--epochs", type=int, default=10, show_default=True)
 @click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
+@click.option("--lr", "learning_rate", type=LearningRate(), default=TrainConfig.learning_rate,
+              show_default=True, help=_help("learning_rate"))
 @click.option("--weight-decay", type=float, default=0.01, show_default=True)
 @click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
 @click.option("--dropout", type=float, default=0.1, show_default=True)
@@ -125,6 +140,60 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
                f"(majority baseline {m['majority_baseline']['accuracy']:.4f})")
     click.echo(f"{c['params']} parameters, {c['train_seconds']:.1f} s training, "
                f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
+
+
+@cli.command("lr-find")
+@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+              help="Tokenizer directory; default: the one in --init.")
+@click.option("--data", multiple=True, type=click.Path(), help="Training file(s).")
+@click.option("--valid", type=click.Path(), default=None, help="Validation file (kept out of the test).")
+@click.option("--task", default=None, help="A named task instead of --data.")
+@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
+@click.option("--out", required=True, type=click.Path(), help="Folder for lr_find.json and lr_find.png.")
+@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default=TrainConfig.arch, show_default=True)
+@click.option("--preset", type=click.Choice(list(PRESETS)), default=TrainConfig.preset, show_default=True)
+@click.option("--batch-size", type=int, default=TrainConfig.batch_size, show_default=True)
+@click.option("--weight-decay", type=float, default=TrainConfig.weight_decay, show_default=True)
+@click.option("--dropout", type=float, default=TrainConfig.dropout, show_default=True)
+@click.option("--pooling", type=click.Choice(POOLINGS), default=TrainConfig.pooling, show_default=True)
+@click.option("--head", type=click.Choice(HEADS), default=TrainConfig.head, show_default=True)
+@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--threads", type=int, default=None)
+@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory to start from.")
+@click.option("--start-lr", type=float, default=1e-6, show_default=True)
+@click.option("--end-lr", type=float, default=1.0, show_default=True)
+@click.option("--steps", type=int, default=200, show_default=True, help="Batches of the range test.")
+@read_options
+def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac, seq_column,
+            label_column, start_lr, end_lr, steps, **options) -> None:
+    """Learning-rate range test: the rate rises exponentially batch by batch; suggests one."""
+    from tokenizer_lab import load_tokenizer
+
+    from .inputs import from_files, from_task
+    from .lr_find import lr_find_records
+
+    if bool(data) == bool(task):
+        raise click.UsageError("give either --data FILE or --task NAME")
+    if not 0 < start_lr < end_lr or steps < 10:
+        raise click.BadParameter("need 0 < --start-lr < --end-lr and --steps of at least 10")
+    try:
+        config = TrainConfig(**options)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if tokenizer_dir is None and config.init is None:
+        raise click.UsageError("give --tokenizer DIR (or --init MLMDIR)")
+    tok = load_tokenizer(tokenizer_dir or config.init)
+    if task:
+        inputs = from_task(task, mirror, config.seed)
+    else:
+        inputs = from_files(data, valid, None, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    r = lr_find_records(config, tok, inputs.train, inputs.valid, out, start_lr=start_lr,
+                        end_lr=end_lr, steps=steps)
+    click.echo(f"suggested learning rate {r.suggestion:.3g} (loss minimum at {r.min_loss_lr:.3g}, "
+               f"steepest descent at {r.steepest_lr:.3g}"
+               + (f", diverged at {r.diverged_at:.3g}" if r.diverged_at else "")
+               + f"; {r.steps} steps); plot in {out}/lr_find.png")
 
 
 @cli.command()

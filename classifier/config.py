@@ -31,7 +31,7 @@ class TrainConfig:
     epochs: int = field(default=10, metadata={"help": "maximum number of epochs"})
     batch_size: int = field(default=32, metadata={"help": "sequences per training step"})
     eval_batch_size: int = field(default=128, metadata={"help": "sequences per evaluation step"})
-    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate"})
+    learning_rate: float | str = field(default=1e-3, metadata={"help": "AdamW peak learning rate, or auto (a range test on the training data picks it; see classify lr-find)"})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
     warmup_ratio: float = field(default=0.1, metadata={"help": "share of steps of linear warm-up"})
     max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
@@ -67,8 +67,10 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "eval_batch_size", "kmer_k"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+        if self.learning_rate != "auto" and (isinstance(self.learning_rate, str)
+                                             or not self.learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive number or 'auto', "
+                             f"got {self.learning_rate!r}")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
         if not 0 <= self.dropout < 1:

@@ -193,9 +193,12 @@ def _peak_memory_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
-def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
-    set_threads(config.threads)
-    _reset_peak_memory()
+def encode_splits(config: TrainConfig, tok, splits: Splits):
+    """Token ids of every split at the run's maximum length.
+
+    Returns ``(ids, max_len, truncated, lengths)``: ids per split name, the maximum
+    length, the number of sequences cut per split, the training token counts.
+    """
     limit = _check_init_tokenizer(config, tok)
     lengths = token_lengths(tok, splits.train)
     if config.max_length is not None:
@@ -214,6 +217,18 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
             log.warning("%s: %d of %d sequences are longer than %d tokens and are truncated",
                         name, n_long, len(recs), max_len)
         ids[name] = encode(tok, recs, max_len, config.truncation, name)
+    return ids, max_len, truncated, lengths
+
+
+def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
+    set_threads(config.threads)
+    _reset_peak_memory()
+    ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
+    if config.learning_rate == "auto":
+        from .lr_find import find_lr
+        found = find_lr(config, tok, splits.classes, ids["train"], splits.y_train, max_len)
+        config = config.replace(learning_rate=found.suggestion)
+        info["lr_find"] = {"requested": "auto", **found.summary()}
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
     model = build_model(config, tok, splits.classes, max_len)
     params = sum(p.numel() for p in model.parameters())
