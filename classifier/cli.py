@@ -147,7 +147,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
               help="Tokenizer directory; default: the one in --init.")
 @click.option("--data", multiple=True, type=click.Path(), help="Training file(s).")
 @click.option("--valid", type=click.Path(), default=None, help="Validation file (kept out of the test).")
-@click.option("--task", default=None, help="A named task instead of --data.")
+@click.option("--task", default=None, callback=task_callback, help="A named task instead of --data.")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Folder for lr_find.json and lr_find.png.")
 @click.option("--arch", type=click.Choice(NEURAL_ARCHS), default=TrainConfig.arch, show_default=True)
@@ -177,10 +177,7 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
         raise click.UsageError("give either --data FILE or --task NAME")
     if not 0 < start_lr < end_lr or steps < 10:
         raise click.BadParameter("need 0 < --start-lr < --end-lr and --steps of at least 10")
-    try:
-        config = TrainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(TrainConfig, **options)
     if tokenizer_dir is None and config.init is None:
         raise click.UsageError("give --tokenizer DIR (or --init MLMDIR)")
     tok = load_tokenizer(tokenizer_dir or config.init)
@@ -301,7 +298,8 @@ def export(model_dir, out, push) -> None:
 @click.option("--preset", type=click.Choice(list(PRESETS)), default=None, help="Model size (default tiny).")
 @click.option("--epochs", type=int, default=None)
 @click.option("--batch-size", type=int, default=None)
-@click.option("--lr", "learning_rate", type=float, default=None)
+@click.option("--lr", "learning_rate", type=LearningRate(), default=None,
+              help="Peak learning rate, or auto (a range test per run).")
 @click.option("--max-length", type=int, default=None)
 @click.option("--baseline-k", type=int, default=None, help="k of the kmer-logreg baseline (0: none).")
 @click.option("--metric", "primary_metric", type=click.Choice(["accuracy", "macro_f1", "mcc", "auroc"]),

@@ -26,9 +26,10 @@ import numpy as np
 import torch
 from transformers import set_seed
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 
 from .data import pad_batch
+from .runtime import set_threads
 from .sampler import LengthGroupedBatches
 
 log = logging.getLogger(__name__)
@@ -99,6 +100,7 @@ def find_lr(config, tok, classes, train_ids, y_train, max_len, start_lr: float =
     from .train import build_model
     if not 0 < start_lr < end_lr:
         raise ValueError(f"need 0 < start_lr < end_lr, got {start_lr} and {end_lr}")
+    set_threads(config.threads)
     set_seed(config.seed)
     model = build_model(config, tok, classes, max_len)
     model.train()

@@ -121,7 +121,7 @@ class AblationConfig:
     preset: str = "tiny"
     epochs: int | None = None            # None: the classifier's default
     batch_size: int | None = None
-    learning_rate: float | None = None
+    learning_rate: float | str | None = None   # "auto": a range test per run (classify lr-find)
     max_length: int | None = None
     alphabet: str = "auto"
     baseline_k: int | None = 5           # kmer-logreg baseline; 0 or None: skip it
