@@ -27,6 +27,7 @@ import torch
 from transformers import set_seed
 
 from labkit.atomic import atomic_write
+from labkit.progress import progress
 
 from .data import pad_batch
 from .runtime import set_threads
@@ -110,7 +111,7 @@ def find_lr(config, tok, classes, train_ids, y_train, max_len, start_lr: float =
     lrs, losses, smoothed, diverged = [], [], [], None
     batches = _batches(train_ids, y_train, config.batch_size, config.seed, tok.pad_token_id)
     t0 = time.perf_counter()
-    for step in range(steps):
+    for step in progress(range(steps), desc="lr-find", total=steps):
         lr = start_lr * factor ** step
         for group in opt.param_groups:
             group["lr"] = lr
