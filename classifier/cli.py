@@ -14,11 +14,11 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import lab_command, lab_group, make_config, run_cli
+from labkit.cli import dataclass_options, lab_command, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
-from .config import HEADS, METRICS, POOLINGS, TrainConfig
-from .presets import ARCHS, NEURAL_ARCHS, PRESETS
+from .config import PretrainConfig, TrainConfig
+from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,6 @@ def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
     label = parse_column(label_column)
     return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=parse_column(seq_column),
                        label_column=label, label_from="column" if label is not None else "auto")
-
-
-def _help(name: str) -> str:
-    """The help text of a TrainConfig field (written once, in the dataclass)."""
-    import dataclasses
-    return next(f.metadata["help"] for f in dataclasses.fields(TrainConfig) if f.name == name)
 
 
 class LearningRate(click.ParamType):
@@ -80,33 +74,8 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
-@click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=10, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", "learning_rate", type=LearningRate(), default=TrainConfig.learning_rate,
-              show_default=True, help=_help("learning_rate"))
-@click.option("--weight-decay", type=float, default=0.01, show_default=True)
-@click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
-@click.option("--dropout", type=float, default=0.1, show_default=True)
-@click.option("--pooling", type=click.Choice(POOLINGS), default=TrainConfig.pooling, show_default=True,
-              help=_help("pooling"))
-@click.option("--head", type=click.Choice(HEADS), default=TrainConfig.head, show_default=True,
-              help=_help("head"))
-@click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
-@click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
-              help="Validation metric for early stopping and the best epoch.")
-@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
-@click.option("--length-percentile", type=float, default=99.0, show_default=True)
-@click.option("--truncation/--no-truncation", default=True, show_default=True,
-              help="Cut sequences longer than the model, or refuse them.")
-@click.option("--class-weights", is_flag=True, help="Weight the loss by inverse class frequency.")
-@click.option("--valid-fraction", type=float, default=0.1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None, help="CPU threads (default: idle cores).")
-@click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
-@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
-@click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
+@dataclass_options(TrainConfig, names={"learning_rate": "lr"},
+                   override={"learning_rate": {"type": LearningRate()}})
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
           label_column, **options) -> None:
@@ -142,6 +111,11 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
                f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
 
 
+#: TrainConfig fields a range test does not use (the schedule, stopping, the baseline).
+LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", "patience",
+                  "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c")
+
+
 @cli.command("lr-find")
 @click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
               help="Tokenizer directory; default: the one in --init.")
@@ -150,17 +124,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 @click.option("--task", default=None, callback=task_callback, help="A named task instead of --data.")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Folder for lr_find.json and lr_find.png.")
-@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default=TrainConfig.arch, show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default=TrainConfig.preset, show_default=True)
-@click.option("--batch-size", type=int, default=TrainConfig.batch_size, show_default=True)
-@click.option("--weight-decay", type=float, default=TrainConfig.weight_decay, show_default=True)
-@click.option("--dropout", type=float, default=TrainConfig.dropout, show_default=True)
-@click.option("--pooling", type=click.Choice(POOLINGS), default=TrainConfig.pooling, show_default=True)
-@click.option("--head", type=click.Choice(HEADS), default=TrainConfig.head, show_default=True)
-@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None)
-@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory to start from.")
+@dataclass_options(TrainConfig, exclude=LR_FIND_UNUSED)
 @click.option("--start-lr", type=float, default=1e-6, show_default=True)
 @click.option("--end-lr", type=float, default=1.0, show_default=True)
 @click.option("--steps", type=int, default=200, show_default=True, help="Batches of the range test.")
@@ -178,6 +142,8 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
     if not 0 < start_lr < end_lr or steps < 10:
         raise click.BadParameter("need 0 < --start-lr < --end-lr and --steps of at least 10")
     config = make_config(TrainConfig, **options)
+    if config.arch == "kmer-logreg":
+        raise click.UsageError("--arch kmer-logreg has no learning rate; choose a neural --arch")
     if tokenizer_dir is None and config.init is None:
         raise click.UsageError("give --tokenizer DIR (or --init MLMDIR)")
     tok = load_tokenizer(tokenizer_dir or config.init)
@@ -239,27 +205,18 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path(),
+              help="Tokenizer directory (tokenizer-lab train).")
 @click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
-@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=5, show_default=True)
-@click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--mlm-probability", type=float, default=0.15, show_default=True)
-@click.option("--max-length", type=int, default=None)
-@click.option("--max-sequences", type=int, default=None, help="Use only the first N reads.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None)
-@click.option("--max-train-seconds", type=float, default=None)
+@dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
     from tokenizer_lab import load_tokenizer
 
     from .inputs import read_files
-    from .pretrain import PretrainConfig, pretrain_mlm
+    from .pretrain import pretrain_mlm
 
     config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
