@@ -124,9 +124,7 @@ class PretrainConfig:
     preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
     epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=64, metadata={"help": "Sequences per training step."})
-    learning_rate: float | str = field(default=1e-3, metadata={
-        "help": "AdamW peak learning rate, or auto: a range test on the training data picks it "
-                "(classify lr-find)."})
+    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})

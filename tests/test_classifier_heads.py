@@ -86,3 +86,35 @@ def test_config_rejects_unknown_heads():
         TrainConfig(pooling="sum")
     with pytest.raises(ValueError, match="head must be one of"):
         TrainConfig(head="cnn")
+
+
+def test_predict_evaluate_export_in_a_fresh_process(tiny, tmp_path):
+    """The CLI loads a non-stock head with nothing imported beforehand (a new process)."""
+    import os
+    import subprocess
+    import sys
+    d, tok, train, test = tiny
+    out = tmp_path / "m"
+    train_classifier(TrainConfig(**{**FAST, "epochs": 1}, pooling="attention", head="mlp"), tok,
+                     train, None, test, out_dir=out)
+    script = (
+        "from classifier.cli import main\n"
+        "import sys\n"
+        "for args in ([\"evaluate\", \"--model\", sys.argv[1], \"--data\", sys.argv[2]],\n"
+        "             [\"predict\", \"--model\", sys.argv[1], \"--data\", sys.argv[2], \"--out\", sys.argv[3]],\n"
+        "             [\"export\", sys.argv[1], \"--hub-ready\", sys.argv[4]]):\n"
+        "    try:\n"
+        "        main(args)\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, (args, exc.code)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    r = subprocess.run([sys.executable, "-c", script, str(out), str(d / "test.csv"),
+                        str(tmp_path / "pred.csv"), str(tmp_path / "hub")],
+                       capture_output=True, text=True, env=env, timeout=240)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "n 12  accuracy" in r.stdout and "complete" in r.stdout
+    rows = (tmp_path / "pred.csv").read_text().splitlines()
+    assert len(rows) == 13 and rows[0].startswith("id,sequence,predicted_label,prob_bind")
+    assert (tmp_path / "hub" / "config.json").is_file()
+    card = (out / "README.md").read_text()
+    assert "import classifier.heads" in card
