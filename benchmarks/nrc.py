@@ -144,7 +144,8 @@ def to_markdown(res: dict) -> str:
     missing = [c for c in grid() if not any(k.startswith(c) for k in res["cells"])]
     if missing:
         lines += ["", f"Not run ({len(missing)} of {len(grid())} grid cells): "
-                  + ", ".join(f"`{c}`" for c in missing) + "."]
+                  + ", ".join(f"`{c}`" for c in missing) + "."
+                  + (f" Why: {res['why_missing']}" if res.get("why_missing") else "")]
     return "\n".join(lines) + "\n"
 
 
@@ -170,6 +171,7 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tag", default="", help="suffix of the cell key (a variant of a cell)")
+    p.add_argument("--why-missing", default=None, help="why the cells not run were not run")
     p.add_argument("--mirror", default=os.environ.get("CORPORA_MIRROR"))
     p.add_argument("--work", default="/tmp/nrc-bench", help="cache of tokenizers and MLMs")
     p.add_argument("--results", default=str(RESULTS))
@@ -186,6 +188,8 @@ def main() -> None:
                 "n_test": len(task.test), "seed": args.seed,
                 "machine": {"cpus": os.cpu_count(), "torch": torch.__version__,
                             "python": platform.python_version()}})
+    if args.why_missing:
+        res["why_missing"] = args.why_missing
     cells = grid() + ["kmer-logreg:6"] if args.grid else args.cells.split(",")
     for cell in cells:
         r = run_logreg(task, args) if cell.startswith("kmer-logreg") else run_cell(cell, task, work, args)

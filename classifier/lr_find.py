@@ -94,22 +94,21 @@ def _batches(train_ids, labels, batch_size: int, seed: int, pad_id: int):
             yield pad_batch([{"input_ids": train_ids[j], "labels": labels[j]} for j in idx], pad_id)
 
 
-def find_lr(config, tok, classes, train_ids, y_train, max_len, start_lr: float = 1e-6,
+def find_lr(config, model, train_ids, y_train, pad_id: int, start_lr: float = 1e-6,
             end_lr: float = 1.0, steps: int = 200, diverge: float = 4.0,
             beta: float = 0.98) -> LrFind:
-    """The range test on a fresh model of ``config`` (same seed as the real run)."""
-    from .train import build_model
+    """The range test on ``model`` (a fresh one: it is trained, then thrown away) with the
+    batch size, weight decay, clipping, seed and threads of ``config``."""
     if not 0 < start_lr < end_lr:
         raise ValueError(f"need 0 < start_lr < end_lr, got {start_lr} and {end_lr}")
     set_threads(config.threads)
     set_seed(config.seed)
-    model = build_model(config, tok, classes, max_len)
     model.train()
     device = next(model.parameters()).device
     opt = torch.optim.AdamW(model.parameters(), lr=start_lr, weight_decay=config.weight_decay)
     factor = (end_lr / start_lr) ** (1 / max(steps - 1, 1))
     lrs, losses, smoothed, diverged = [], [], [], None
-    batches = _batches(train_ids, y_train, config.batch_size, config.seed, tok.pad_token_id)
+    batches = _batches(train_ids, y_train, config.batch_size, config.seed, pad_id)
     t0 = time.perf_counter()
     for step in progress(range(steps), desc="lr-find", total=steps):
         lr = start_lr * factor ** step
@@ -167,17 +166,3 @@ def write_lr_find(result: LrFind, out_dir: str | Path, extra: dict | None = None
         fh.write("\n")
     return [out_dir / "lr_find.json", plot_lr_find(result, out_dir / "lr_find.png")]
 
-
-def lr_find_records(config, tok, train_records, valid_records=None, out_dir=None,
-                    **options) -> LrFind:
-    """The range test on the training split of a run (the records ``classify train`` gets);
-    writes ``out_dir``/lr_find.json and lr_find.png when ``out_dir`` is given."""
-    from .train import encode_splits, prepare_splits
-    splits = prepare_splits(config, train_records, valid_records)
-    splits.valid = []  # the range test sees training data only
-    ids, max_len, _, _ = encode_splits(config, tok, splits)
-    result = find_lr(config, tok, splits.classes, ids["train"], splits.y_train, max_len, **options)
-    if out_dir is not None:
-        write_lr_find(result, out_dir, {"train_config": config.to_dict(), "max_length": max_len,
-                                        "train_sequences": len(splits.train)})
-    return result

@@ -130,8 +130,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
     peak = PeakMemory().start()  # stopped when the costs are written
     ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
     if config.learning_rate == "auto":
-        from .lr_find import find_lr
-        found = find_lr(config, tok, splits.classes, ids["train"], splits.y_train, max_len)
+        found = _range_test(config, tok, splits, ids["train"], max_len)
         config = config.replace(learning_rate=found.suggestion)
         info["lr_find"] = {"requested": "auto", **found.summary()}
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
@@ -208,6 +207,29 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
         result.model_dir = save_model_dir(
             out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
             metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": keeper.best_epoch})
+    return result
+
+
+def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int, **options):
+    from .lr_find import find_lr
+    set_seed(config.seed)  # the model the range test trains starts as the real run's does
+    model = build_model(config, tok, splits.classes, max_len)
+    return find_lr(config, model, train_ids, splits.y_train, tok.pad_token_id, **options)
+
+
+def lr_find_records(config: TrainConfig, tok, train_records, valid_records=None, out_dir=None,
+                    **options):
+    """The learning-rate range test (:mod:`classifier.lr_find`) on the training split of a
+    run (the records ``classify train`` gets); writes ``out_dir``/lr_find.json and
+    lr_find.png when ``out_dir`` is given. ``options``: start_lr, end_lr, steps..."""
+    from .lr_find import write_lr_find
+    splits = prepare_splits(config, train_records, valid_records)
+    splits.valid = []  # the range test sees training data only
+    ids, max_len, _, _ = encode_splits(config, tok, splits)
+    result = _range_test(config, tok, splits, ids["train"], max_len, **options)
+    if out_dir is not None:
+        write_lr_find(result, out_dir, {"train_config": config.to_dict(), "max_length": max_len,
+                                        "train_sequences": len(splits.train)})
     return result
 
 
