@@ -117,7 +117,7 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Format of a SEQ file. [default: from the content]")
 @click.option("--structure/--no-structure", "show_structure", default=None,
-              help="Show the MFE dot-bracket and bpRNA elements under the tokens. "
+              help="Show the MFE dot-bracket, bpRNA elements and hairpin units under the tokens. "
                    "[default: for struct-* tokenizers]")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw the folded structure coloured by token to this .png/.svg/.pdf "
@@ -171,7 +171,8 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 @dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
-                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
+                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop and "
+                   "hairpin-unit capture.")
 def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
