@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 
 from bench_classifier import spec_for
-from classifier.config import TrainConfig
-from classifier.train import lr_find_records
+from classifier.train_config import TrainConfig
+from classifier.finetune import lr_find_records
 from corpora.tasks import load_task
 from labkit.atomic import atomic_write
 from tokenizer_lab import train_tokenizer

@@ -27,9 +27,9 @@ from pathlib import Path
 import torch
 
 from bench_classifier import spec_for
-from classifier.config import TrainConfig
+from classifier.train_config import TrainConfig
 from classifier.pretrain import PretrainConfig, pretrain_mlm
-from classifier.train import train_classifier
+from classifier.finetune import train_classifier
 from corpora.tasks import load_task
 from labkit.atomic import atomic_write
 from tokenizer_lab import load_tokenizer, train_tokenizer

@@ -123,7 +123,7 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
     from tokenizer_lab import load_tokenizer
 
     from .inputs import from_files, from_task
-    from .train import lr_find_records
+    from .finetune import lr_find_records
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")

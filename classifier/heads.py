@@ -32,7 +32,7 @@ from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassificat
                           PretrainedConfig, PreTrainedModel)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from .config import HEADS, POOLINGS
+from .train_config import HEADS, POOLINGS
 
 #: Architectures whose bare encoder has a [CLS] pooler we do not use.
 _HAS_POOLER = ("albert", "bert", "roberta")

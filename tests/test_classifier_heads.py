@@ -67,7 +67,7 @@ def test_heads_differ_and_params_are_counted(tiny):
 
 def test_mlm_init_loads_the_encoder_into_every_head(tiny, tmp_path):
     from classifier.pretrain import PretrainConfig, pretrain_mlm
-    from classifier.train import build_model
+    from classifier.finetune import build_model
     _, tok, train, _ = tiny
     mlm = tmp_path / "mlm"
     pretrain_mlm(PretrainConfig(epochs=1, batch_size=16, threads=1), tok, train, mlm)

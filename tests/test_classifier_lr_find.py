@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from classifier_helpers import write_tiny_csv
 from classifier import TrainConfig, train_classifier
 from classifier.cli import cli
-from classifier.train import lr_find_records, prepare_splits
+from classifier.finetune import lr_find_records, prepare_splits
 from corpora import read_records
 from tokenizer_lab import TokenizerSpec, train_tokenizer
 
