@@ -291,9 +291,19 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
 
 
 class _Trainer(Trainer):
-    """Trainer with our length-grouped sampler (see :mod:`classifier.sampler`)."""
+    """Trainer with our length-grouped sampler (see :mod:`classifier.sampler`) and the
+    multi-tensor (``foreach``) AdamW: the same updates bit for bit as the per-tensor loop
+    transformers picks on a CPU, about 10% less CPU a step on the tiny preset
+    (``benchmarks/results/throughput.md``)."""
 
     length_sampler = None
+
+    @staticmethod
+    def get_optimizer_cls_and_kwargs(args, model=None):
+        cls, kwargs = Trainer.get_optimizer_cls_and_kwargs(args, model)
+        if cls is torch.optim.AdamW and not kwargs.get("fused"):
+            kwargs = {**kwargs, "foreach": True}
+        return cls, kwargs
 
     def _get_train_sampler(self, train_dataset=None):
         if self.length_sampler is not None:
