@@ -49,7 +49,7 @@ from classifier.data import (EncodedSet, PadCollator, choose_max_length, class_n
 from classifier.demo import demo_config  # noqa: E402
 from classifier.sampler import LengthGroupedBatches  # noqa: E402
 from classifier.train import build_model, train_classifier  # noqa: E402
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
