@@ -1,6 +1,6 @@
 """The main job (`make demo`): simulate a SELEX library, then a tokenizer ablation on it.
 
-``python -m classifier.demo --out demo`` writes
+``classify demo --out demo`` (the command is in :mod:`classifier.cli`) writes
 
 - ``demo/library.fasta``: the simulated SELEX library with its ground truth in the
   headers (the embedded default corpus, ``corpora.simulate``);
@@ -21,12 +21,17 @@ from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent / "configs" / "selex-sim.toml"
 #: Structure-aware tokenizers join the demo grid when their plug-ins are registered.
-STRUCTURE_AWARE = ("struct-bpe:256", "struct-alphabet:256")
+#: struct-unigram and the two hairpin tokenizers test the structure hypothesis (issue 10:
+#: whole-hairpin tokens against element tokens and plain BPE/unigram); measured cost
+#: about 60 CPU-s per tokenizer for its 3 seeds (benchmarks/results/hairpin_demo.md).
+STRUCTURE_AWARE = ("struct-bpe:256", "struct-alphabet:256", "struct-unigram:256",
+                   {"algorithm": "struct-bpe", "vocab_size": 256, "unit": "hairpin"},
+                   "hairpin-vocab:256")
 
 log = logging.getLogger("classifier.demo")
 
 
-def demo_config(jobs: int | None = None, extra: tuple[str, ...] = STRUCTURE_AWARE):
+def demo_config(jobs: int | None = None, extra: tuple = STRUCTURE_AWARE):
     """The demo's AblationConfig: the shipped TOML plus the structure-aware tokenizers
     whose algorithm is registered in this install."""
     from tokenizer_lab import algorithms
@@ -52,7 +57,7 @@ def run_demo(out: Path, jobs: int | None = None) -> dict:
         log.info("simulated SELEX library: %d reads -> %s", n, library)
     cfg = demo_config(jobs)
     _set_aside_stale(out / "ablation", cfg.fingerprint())
-    command = f"python -m classifier.demo --out {shlex.quote(str(out))}"
+    command = f"classify demo --out {shlex.quote(str(out))}"
     log.info("ablation: %s x seeds %s (+ kmer-logreg:%s), %d job(s)",
              ", ".join(t.label for t in cfg.tokenizers), list(cfg.seeds), cfg.baseline_k, cfg.jobs)
 
@@ -85,16 +90,3 @@ def _set_aside_stale(folder: Path, fingerprint: str) -> None:
         target = folder.with_name(f"{folder.name}.{old}")
         folder.rename(target)
         log.warning("%s was made with other settings; moved to %s, starting afresh", folder, target)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m classifier.demo``: the demo command of :mod:`classifier.cli`, run with
-    the project's error policy (one line and exit 1 for bad data, 2 for a bad option)."""
-    from labkit.cli import run_cli
-
-    from .cli import demo
-    run_cli(demo, "python -m classifier.demo", argv)
-
-
-if __name__ == "__main__":
-    main()

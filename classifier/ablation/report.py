@@ -4,10 +4,8 @@
 (``("h1", text)``, ``("p", text)``, ``("table", header, rows)``,
 ``("img", name, caption)``, ``("code", text)``); :func:`render_markdown` writes
 them as Markdown and :mod:`.report_html` as HTML, so both say the same thing.
-Nothing is recomputed: every number comes from the JSON.
-
->>> fmt_ms(0.91234, 0.0123), fmt_ms(0.5, None), fmt_ms(None, None)
-('0.912 ± 0.012', '0.500', '–')
+Nothing is recomputed: every number comes from the JSON. Table cells are written by
+:mod:`.cells`.
 """
 
 from __future__ import annotations
@@ -17,45 +15,11 @@ from pathlib import Path
 
 from labkit.atomic import atomic_write
 
+from .cells import Bold, fmt, fmt_ms, fmt_p
 from .config import METRICS
+from .hypothesis import hypothesis_blocks
 from .plots import NAMES, make_plots
 from .stats import wilcoxon_min_p
-
-
-class Bold(str):
-    """A table cell to emphasise (the best value of a column)."""
-
-
-def fmt(v, digits: int = 3) -> str:
-    """A number for a table: floats rounded, large ones with separators, None as a dash.
-
-    >>> fmt(0.98765), fmt(1234567), fmt(12.5, 1), fmt(None)
-    ('0.988', '1,234,567', '12.5', '–')
-    """
-    if v is None:
-        return "–"
-    if isinstance(v, bool):
-        return "yes" if v else "no"
-    if isinstance(v, int) or (isinstance(v, float) and v.is_integer() and abs(v) >= 1000):
-        return f"{int(v):,}"
-    if isinstance(v, float):
-        if abs(v) >= 100:
-            return f"{v:,.0f}"
-        return f"{v:.{digits}f}"
-    return str(v)
-
-
-def fmt_p(p) -> str:
-    """p-values: three significant digits, tiny ones as < 0.001."""
-    if p is None:
-        return "–"
-    return "< 0.001" if p < 0.001 else f"{p:.3g}"
-
-
-def fmt_ms(mean, sd, digits: int = 3) -> str:
-    if mean is None:
-        return "–"
-    return fmt(float(mean), digits) + ("" if sd is None else f" ± {float(sd):.{digits}f}")
 
 
 COST_COLUMNS = (("vocab_size", "vocab", 0), ("tokens_per_seq", "tokens/seq", 1),
@@ -101,6 +65,7 @@ def report_blocks(results: dict, plots: dict | None = None) -> list[tuple]:
     blocks.append(("table", header, rows))
 
     blocks += _comparison_blocks(results, metric, comp)
+    blocks += hypothesis_blocks(results, metric)
     blocks += _intrinsic_blocks(summary, metric)
     blocks.append(("h2", "Plots"))
     for name, (caption, _) in (make_plots(results) if plots is None else plots).items():
@@ -200,9 +165,12 @@ def _intrinsic_blocks(summary, metric) -> list[tuple]:
                         "outside primers that the tokenizer strips or maps to one token; "
                         "boundary F1, crossing rate and hairpin exact1 compare token "
                         "boundaries with ViennaRNA structure elements (first "
-                        "500 test sequences); motif exact1/exact2: share of planted motifs "
-                        "that are one token / at most two whole tokens (where ground truth "
-                        "exists)."))
+                        "500 test sequences); unit exact1/exact2: hairpin units (loop with "
+                        "its closing helix) that are one token / at most two whole tokens, "
+                        "unit crossing: share of tokens crossing a unit's end; motif "
+                        "exact1/exact2: share of planted motifs that are one token / at most "
+                        "two whole tokens, hairpin motif exact1 the planted hairpins alone "
+                        "(where ground truth exists)."))
     header = ["tokenizer", NAMES[metric], *(k.replace("_", " ") for k in keys)]
     rows = [[e["tokenizer"], fmt_ms(e["metrics"][metric]["mean"], e["metrics"][metric]["sd"]),
              *(fmt((e["intrinsic"].get(k) or {}).get("mean")) for k in keys)]
