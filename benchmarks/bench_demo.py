@@ -61,8 +61,14 @@ def breakdown(ablation: Path) -> dict:
     for f in sorted((ablation / "runs").glob("*/result.json")):
         d = json.loads(f.read_text(encoding="utf-8"))
         by[d["tokenizer"]].append(d)
+    try:  # the grid's order: the config's tokenizers, then the baseline
+        order = [t["label"] for t in json.loads((ablation / "ablation.json").read_text(
+            encoding="utf-8"))["config"]["tokenizers"]]
+    except (OSError, ValueError, KeyError):
+        order = []
     rows = {}
-    for label, runs in by.items():
+    for label, runs in sorted(by.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order
+                                                          else len(order), kv[0])):
         acc = [r["metrics"]["accuracy"] for r in runs]
         cpu = [r["cpu_s"] for r in runs]
         tok = [r["costs"].get("tokenizer_train_s") or 0.0 for r in runs]
@@ -82,12 +88,12 @@ def to_markdown(res: dict) -> str:
              f"average {m.get('load_avg_start')} -> {m.get('load_avg_end')} on {res['machine']['cpus']} "
              f"shared cores; quiet 2-core wall estimate ~{round(m['cpu_s'] / 2)} s (CPU-s / 2).",
              f"- machine: single-thread 512x512 float32 matmul **{res['machine']['gflops']} GFLOP/s** "
-             f"(benchmarks/matmul_gflops.py, load {res['machine']['load_avg']}).",
+             f"(benchmarks/matmul_gflops.py{', load ' + str(res['machine']['load_avg']) if res['machine'].get('load_avg') else ''}).",
              f"- runs: {round(runs_cpu, 1)} CPU-s in the run folders (process time of each run: "
              f"tokenizer, training, evaluation, saving); the other {round(m['cpu_s'] - runs_cpu, 1)} "
              "CPU-s: interpreter start-up and imports of the main and worker processes, the "
              "simulation, folding pools, reports.", "",
-             "| tokenizer | test accuracy mean ± sd (3 seeds) | CPU-s per run | tokenizer training s | best epoch |",
+             "| tokenizer | test accuracy mean ± sd (3 seeds) | CPU-s per run | tokenizer training s (wall) | best epoch |",
              "|---|---|---|---|---|"]
     for label, r in res["tokenizers"].items():
         lines.append(f"| {label} | {r['accuracy_mean']:.4f} ± {r['accuracy_sd']:.4f} | "
@@ -106,22 +112,29 @@ def main() -> None:
                    help="summarise a finished demo folder instead of running one (give --cpu-s, --wall-s)")
     p.add_argument("--cpu-s", type=float, default=None)
     p.add_argument("--wall-s", type=float, default=None)
+    p.add_argument("--load", default=None, help="with --from-dir: load averages at start and end, e.g. 0.5,18.7")
+    p.add_argument("--gflops", type=float, default=None, help="with --from-dir: matmul GFLOP/s measured then")
+    p.add_argument("--command", default="python -m classifier.demo --out DIR",
+                   help="with --from-dir: the command that made the folder")
+    p.add_argument("--commit", default=None, help="with --from-dir: the commit the demo ran")
     p.add_argument("--results", default=str(RESULTS))
     args = p.parse_args()
     if args.from_dir:
         out = Path(args.from_dir)
-        measured = {"cpu_s": args.cpu_s, "wall_s": args.wall_s}
+        load = [float(x) for x in args.load.split(",")] if args.load else [None, None]
+        measured = {"cpu_s": args.cpu_s, "wall_s": args.wall_s, "load_avg_start": load[0],
+                    "load_avg_end": load[1]}
     else:
         out = Path(args.out or tempfile.mkdtemp(prefix="demo-"))
         measured = run_demo(out, args.fold_cache)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+    commit = args.commit or subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=Path(__file__).resolve().parent).stdout.strip()
-    res = {"label": args.label, "command": "python -m classifier.demo --out DIR", "commit": commit,
+    res = {"label": args.label, "command": args.command, "commit": commit,
            "bench_command": "PYTHONPATH=. .venv/bin/python benchmarks/bench_demo.py " + " ".join(sys.argv[1:]),
            "measured": measured,
-           "machine": {"cpus": os.cpu_count(), "gflops": round(matmul_gflops(), 1),
-                       "load_avg": [round(x, 2) for x in os.getloadavg()]},
-           "tokenizers": breakdown(out / "ablation")}
+           "machine": {"cpus": os.cpu_count(), "gflops": args.gflops or round(matmul_gflops(), 1),
+                       "load_avg": None if args.gflops else [round(x, 2) for x in os.getloadavg()]},
+           "tokenizers": breakdown(out / "ablation" if (out / "ablation").is_dir() else out)}
     dest = Path(args.results)
     with atomic_write(dest / f"{args.name}.json") as fh:
         json.dump(res, fh, indent=1)
