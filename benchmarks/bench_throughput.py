@@ -1,6 +1,6 @@
 """Training throughput: `classify train` against a plain PyTorch loop on the same model.
 
-Both sides train the same tiny ALBERT (built by ``classifier.train.build_model`` after
+Both sides train the same tiny ALBERT (built by ``classifier.finetune.build_model`` after
 the same ``set_seed``) on the same encoded sequences, in the same length-grouped batches
 (``classifier.sampler.LengthGroupedBatches`` with the same seed, padded by the same
 ``PadCollator``), with the same optimiser (AdamW, weight decay off for biases and
@@ -41,15 +41,15 @@ from transformers import set_seed
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from matmul_gflops import matmul_gflops  # noqa: E402
 
-from classifier.ablation.config import TokenizerChoice  # noqa: E402
+from classifier.ablation.ablation_config import TokenizerChoice  # noqa: E402
 from classifier.ablation.data import load_split  # noqa: E402
-from classifier.ablation.train import tokenizer_spec  # noqa: E402
-from classifier.config import TrainConfig  # noqa: E402
+from classifier.ablation.cell import tokenizer_spec  # noqa: E402
+from classifier.train_config import TrainConfig  # noqa: E402
 from classifier.data import (EncodedSet, PadCollator, choose_max_length, class_names,  # noqa: E402
                              encode, label_ids, token_lengths)
 from classifier.demo import demo_config  # noqa: E402
 from classifier.sampler import LengthGroupedBatches  # noqa: E402
-from classifier.train import build_model, train_classifier  # noqa: E402
+from classifier.finetune import build_model, train_classifier  # noqa: E402
 from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
 
