@@ -8,7 +8,8 @@ code of ours)::
     training_config.json                    TrainConfig, classes, max length, data, tokenizer
     metrics.json  history.csv  README.md  plots/*.png
 
-A kmer-logreg baseline writes ``kmer_logreg.pkl`` instead of the weights and tokenizer.
+A kmer-logreg baseline writes ``kmer_logreg.json`` and ``kmer_logreg.safetensors``
+(:mod:`classifier.baseline`) instead of the weights and tokenizer; nothing is pickled.
 """
 
 from __future__ import annotations
@@ -163,5 +164,6 @@ def missing_files(path: str | Path) -> list[str]:
         arch = json.loads((path / INFO_FILE).read_text())["train_config"]["arch"]
     except (OSError, ValueError, KeyError, TypeError):
         arch = "albert"
-    need = COMMON_FILES + (("kmer_logreg.pkl",) if arch == "kmer-logreg" else NEURAL_FILES)
+    from .baseline import MODEL_FILE, WEIGHTS_FILE
+    need = COMMON_FILES + ((MODEL_FILE, WEIGHTS_FILE) if arch == "kmer-logreg" else NEURAL_FILES)
     return [f for f in need if not (path / f).is_file()]
