@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FileFormatError
-from .formats import open_text
+from .formats import READ_ERRORS, open_text, read_error
 
 if TYPE_CHECKING:
     from .readers import ReadOptions
@@ -91,9 +91,8 @@ def table_records(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
         except csv.Error as exc:
             raise FileFormatError(f"malformed {fmt.upper()} ({exc})", path=path,
                                   line=reader.line_num) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__})",
-                                  path=path, line=reader.line_num + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt, line=reader.line_num + 1) from None
 
 
 def _table_seq_column(header, first, has_header, opts, path) -> int:
@@ -127,8 +126,8 @@ def json_records(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"invalid JSON ({exc.msg}, column {exc.colno})",
                                   path=path, line=exc.lineno) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__})", path=path) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt) from None
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else None
     if items is None:
         raise FileFormatError(f"JSON top level is {type(data).__name__}; expected "
