@@ -29,7 +29,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 
 from .errors import ClassifierError
 

@@ -12,8 +12,10 @@ import logging
 
 import click
 
-from corpora.cli import lab_group, run_cli
+from corpora.cli import task_callback
 from corpora.readers import ReadOptions
+from labkit.cli import lab_command, lab_group, make_config, run_cli
+from labkit.errors import LabError
 
 from .config import METRICS, TrainConfig
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
@@ -54,7 +56,8 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @click.option("--data", multiple=True, type=click.Path(), help="Training file(s), any format corpora reads.")
 @click.option("--valid", type=click.Path(), default=None, help="Validation file (default: a stratified part of train).")
 @click.option("--test", type=click.Path(), default=None, help="Test file.")
-@click.option("--task", default=None, help="A named task instead of --data (see `corpora tasks`).")
+@click.option("--task", default=None, callback=task_callback,
+              help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
 @click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
@@ -89,10 +92,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")
-    try:
-        config = TrainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(TrainConfig, **options)
     tok = None
     if config.arch != "kmer-logreg":
         from tokenizer_lab import load_tokenizer
@@ -126,7 +126,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 @read_options
 def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
     """Metrics of a trained model on labelled data (over the whole set)."""
-    from corpora.atomic import atomic_write
+    from labkit.atomic import atomic_write
 
     from .evaluate import evaluate_model
     from .inputs import read_files
@@ -185,10 +185,7 @@ def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label
     from .inputs import read_files
     from .pretrain import PretrainConfig, pretrain_mlm
 
-    try:
-        config = PretrainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
     opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
     records = read_files(list(corpus), ReadOptions(**{**opts.__dict__, "label_from": "none"}))
@@ -215,7 +212,7 @@ def export(model_dir, out, push) -> None:
 @cli.command()
 @click.argument("config", required=False, type=click.Path())
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
-@click.option("--task", default=None, help="A named task (see `corpora tasks`).")
+@click.option("--task", default=None, callback=task_callback, help="A named task (see `corpora tasks`).")
 @click.option("--data", "train", type=click.Path(), default=None, help="Training file, instead of --task.")
 @click.option("--valid", type=click.Path(), default=None, help="Validation file (default: 10% of train).")
 @click.option("--test", type=click.Path(), default=None, help="Test file (with --data).")
@@ -245,13 +242,19 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     from .ablation.config import load_config
     from .ablation.report import write_reports
     from .ablation.results import load_results
-    from .ablation.runner import run_ablation
+    from .ablation.runner import check_grid, run_ablation
 
     if report_only:
         paths = write_reports(load_results(out), out)
         click.echo(f"report: {paths['html']}")
         return
-    cfg = load_config(config, **options)
+    try:
+        cfg = load_config(config, **options)
+        check_grid(cfg)  # bad tokenizer or training settings, before any data is read
+    except LabError as exc:
+        if config is not None:  # the message names the TOML file: a data error (exit 1)
+            raise
+        raise click.UsageError(str(exc)) from None  # every setting came from an option
     flag = {p.name: p.opts[0] for p in ctx.command.params}  # e.g. learning_rate -> --lr
     given = [f"{flag[k]} {v}" for k, v in ctx.params.items()
              if v not in (None, False) and k not in ("config", "out")]
@@ -264,6 +267,27 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     click.echo(f"{len(res['runs'])} runs; best by test {res['primary_metric']}: {res['best']}"
                + (f"; {len(res['missing'])} missing" if res["missing"] else ""))
     click.echo(f"report: {out}/report.html")
+
+
+@lab_command
+@click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder (rerun to resume).")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Runs at once [default: the config's].")
+def demo(out: str, jobs: int | None) -> None:
+    """The main job (`make demo`): simulate a SELEX library, then a tokenizer ablation on it."""
+    import time
+    from pathlib import Path
+
+    from .demo import run_demo
+
+    t0 = time.time()
+    results = run_demo(Path(out), jobs)
+    report = (Path(out) / "ablation" / "report.html").resolve()
+    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s. Best tokenizer by test "
+               f"{results['primary_metric']}: {results['best']}.")
+    click.echo(f"Report: {report}")
+    click.echo(f"        {report.with_suffix('.md')}")
 
 
 def main(args=None) -> None:

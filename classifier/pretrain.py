@@ -26,7 +26,7 @@ from pathlib import Path
 import torch
 from transformers import AutoModelForMaskedLM, Trainer, set_seed
 
-from corpora.atomic import atomic_dir
+from labkit.atomic import atomic_dir
 
 from .artifacts import _copy_tokenizer, quiet_hf_progress, write_history, write_json
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence

@@ -1,7 +1,7 @@
 """`tokenizer-lab` command line: a thin layer over the library.
 
 Commands: ``train`` (here); ``inspect`` and ``stats`` are added by their modules.
-Errors: :func:`corpora.cli.run_cli` prints a LabError as one line and exits 1.
+Errors: :func:`labkit.cli.run_cli` prints a LabError as one line and exits 1.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from corpora.cli import lab_group, run_cli
 from corpora.formats import FORMATS
+from labkit.cli import lab_group, make_config, run_cli
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("bpe", "wordpiece", "unigram", "kmer", "char")
@@ -87,18 +87,14 @@ def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_fr
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
     from corpora.readers import ReadOptions
 
-    from .errors import TokenizerError
     from .spec import TokenizerSpec
     from .train import train_tokenizer
 
-    try:
-        spec = TokenizerSpec(algorithm=algorithm, vocab_size=vocab_size, alphabet=alphabet,
-                             iupac="keep" if iupac == "keep" else "reject", k=k,
-                             stride=1 if stride is None else stride, min_frequency=min_frequency,
-                             max_token_length=max_token_length, seed=seed, primers=primers,
-                             primer5=primer5, primer3=primer3, fold_temperature=fold_temperature)
-    except ValueError as exc:
-        raise TokenizerError(f"invalid option: {exc}") from None
+    spec = make_config(TokenizerSpec, algorithm=algorithm, vocab_size=vocab_size, alphabet=alphabet,
+                       iupac="keep" if iupac == "keep" else "reject", k=k,
+                       stride=1 if stride is None else stride, min_frequency=min_frequency,
+                       max_token_length=max_token_length, seed=seed, primers=primers,
+                       primer5=primer5, primer3=primer3, fold_temperature=fold_temperature)
     options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
     tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)

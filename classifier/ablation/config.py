@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from corpora.errors import LabError
+from labkit.errors import LabError
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).

@@ -1,0 +1,113 @@
+"""The command lines' shared plumbing: error policy, exit statuses, the group factory.
+
+:func:`run_cli` runs every entry point (``corpora``, ``tokenizer-lab``, ``classify`` and
+``python -m classifier.demo``): a :class:`~labkit.errors.LabError` becomes one line on
+stderr and exit status 1; click's usage errors (a bad option, argument or option value)
+exit 2; a traceback shows only with ``--debug``. This is the only module of ``labkit``
+that imports click.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+import click
+
+from .errors import EXIT_DATA, EXIT_INTERRUPTED, LabError
+from .progress import set_quiet
+
+#: Libraries whose INFO logging drowns ours.
+NOISY_LOGGERS = ("httpx", "transformers", "accelerate")
+
+
+def setup_logging(quiet: bool, verbose: bool) -> None:
+    """INFO to stderr (WARNING with --quiet, DEBUG with --verbose); bars off with --quiet."""
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr,
+                        force=True)
+    for name in NOISY_LOGGERS:
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    set_quiet(quiet)
+
+
+def run_cli(command: click.Command, prog_name: str, args=None) -> None:
+    """Run a click command or group with the project's error policy; exits the process."""
+    argv = list(sys.argv[1:] if args is None else args)
+    debug = "--debug" in argv
+    try:
+        command.main(args=argv, prog_name=prog_name, standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:  # UsageError, BadParameter: exit 2
+        exc.show()
+        sys.exit(exc.exit_code)
+    except LabError as exc:
+        if debug:
+            raise
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_DATA)
+    except KeyboardInterrupt:
+        click.echo("Interrupted.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+
+
+def common_options(f: Callable) -> Callable:
+    """--debug, --quiet and --verbose, for every entry point."""
+    f = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")(f)
+    f = click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors; no progress bars.")(f)
+    f = click.option("--verbose", "-v", is_flag=True, help="Debug logging.")(f)
+    return f
+
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+
+def lab_group(help_text: str) -> click.Group:
+    """A command group with the project's common options (--debug, --quiet, --verbose)."""
+
+    @click.group(help=help_text, context_settings=CONTEXT_SETTINGS)
+    @common_options
+    @click.pass_context
+    def group(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
+        setup_logging(quiet, verbose)
+        ctx.obj = {"debug": debug, "quiet": quiet}
+
+    return group
+
+
+def lab_command(f: Callable) -> click.Command:
+    """A stand-alone command (no group) with the common options, e.g. the demo.
+
+    The function receives its own options only; --debug/--quiet/--verbose are handled here.
+    """
+    import functools
+
+    @functools.wraps(f)
+    def wrapper(debug: bool, quiet: bool, verbose: bool, **kw):
+        setup_logging(quiet, verbose)
+        return f(**kw)
+
+    return click.command(context_settings=CONTEXT_SETTINGS)(common_options(wrapper))
+
+
+def make_config(cls, param_hint: str | None = None, **values):
+    """``cls(**values)``, with a ValueError from its ``__post_init__`` as a usage error (exit 2).
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class C:
+    ...     n: int = 1
+    ...     def __post_init__(self):
+    ...         if self.n < 1:
+    ...             raise ValueError(f"n must be >= 1, got {self.n}")
+    >>> make_config(C, n=0)
+    Traceback (most recent call last):
+    click.exceptions.BadParameter: n must be >= 1, got 0
+    """
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=param_hint) from None
