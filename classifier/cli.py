@@ -14,7 +14,7 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import lab_command, lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, lab_command, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
 from .config import METRICS, TrainConfig
@@ -51,11 +51,11 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+@click.option("--tokenizer", "tokenizer_dir", type=INPUT_DIR, default=None,
               help="Tokenizer directory (tokenizer-lab train); default: the one in --init.")
-@click.option("--data", multiple=True, type=click.Path(), help="Training file(s), any format corpora reads.")
-@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: a stratified part of train).")
-@click.option("--test", type=click.Path(), default=None, help="Test file.")
+@click.option("--data", multiple=True, type=INPUT_FILE, help="Training file(s), any format corpora reads.")
+@click.option("--valid", type=INPUT_FILE, default=None, help="Validation file (default: a stratified part of train).")
+@click.option("--test", type=INPUT_FILE, default=None, help="Test file.")
 @click.option("--task", default=None, callback=task_callback,
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
@@ -118,8 +118,8 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 
 
 @cli.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
-@click.option("--data", required=True, type=click.Path(), help="Labelled sequences.")
+@click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
+@click.option("--data", required=True, type=INPUT_FILE, help="Labelled sequences.")
 @click.option("--out", type=click.Path(), default=None, help="Write the metrics as JSON here.")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
@@ -145,8 +145,8 @@ def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, se
 
 
 @cli.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
-@click.option("--data", required=True, type=click.Path(), help="Sequences (labels are ignored).")
+@click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
+@click.option("--data", required=True, type=INPUT_FILE, help="Sequences (labels are ignored).")
 @click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
@@ -163,8 +163,8 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
-@click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=INPUT_DIR)
+@click.option("--corpus", multiple=True, required=True, type=INPUT_FILE, help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
 @click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
 @click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
@@ -210,12 +210,12 @@ def export(model_dir, out, push) -> None:
 
 
 @cli.command()
-@click.argument("config", required=False, type=click.Path())
+@click.argument("config", required=False, type=INPUT_FILE)
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
 @click.option("--task", default=None, callback=task_callback, help="A named task (see `corpora tasks`).")
-@click.option("--data", "train", type=click.Path(), default=None, help="Training file, instead of --task.")
-@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: 10% of train).")
-@click.option("--test", type=click.Path(), default=None, help="Test file (with --data).")
+@click.option("--data", "train", type=INPUT_FILE, default=None, help="Training file, instead of --task.")
+@click.option("--valid", type=INPUT_FILE, default=None, help="Validation file (default: 10% of train).")
+@click.option("--test", type=INPUT_FILE, default=None, help="Test file (with --data).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--tokenizers", default=None, help="Grid, e.g. char,kmer:3,bpe:512,unigram:512.")
 @click.option("--seeds", default=None, help="Seeds, e.g. 0,1,2 (default 0,1,2).")

@@ -42,7 +42,7 @@ def read_error(exc: BaseException, path: str | Path, fmt: str | None = None,
         return exc
     what = _NAMES.get(fmt or "", "sequence")
     gz = "gzip-compressed " if Path(path).is_file() and is_gzip(path) else ""
-    name = exc.__class__.__name__
+    name = "zlib.error" if isinstance(exc, zlib.error) else exc.__class__.__name__
     detail = (str(exc).splitlines() or [""])[0][:120]
     if isinstance(exc, (zlib.error, EOFError, gzip.BadGzipFile)):
         msg = f"damaged compressed data ({name}: {detail}); expected a complete gzip-compressed {what} file"
@@ -69,9 +69,10 @@ def open_text(path: str | Path) -> IO[str]:
         raise FileFormatError("no such file", path=path)
     if path.is_dir():
         raise FileFormatError("is a directory, expected a sequence file", path=path)
+    # utf-8-sig: a byte-order mark (Excel's "CSV UTF-8") is dropped, not read as text
     if is_gzip(path):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def extension_hint(path: str | Path) -> str | None:

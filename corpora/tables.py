@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,6 +27,9 @@ SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "r
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")
 SCORE_COLUMNS = ("score", "count", "counts", "reads", "frequency", "affinity")
 ID_COLUMNS = ("id", "name", "seq_id", "identifier")
+# Python's csv module refuses fields over 131,072 characters; a genome-scale sequence
+# in a CSV is valid input, so the limit is raised once for the process.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 def _find_column(header: list[str], wanted: str | int | None, usual: tuple[str, ...],
                  what: str, path: Path, required: bool) -> int | None:

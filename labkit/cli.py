@@ -64,6 +64,11 @@ def common_options(f: Callable) -> Callable:
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
 
+#: A file the command reads: a missing path or a folder is a usage error (exit 2).
+INPUT_FILE = click.Path(exists=True, dir_okay=False)
+#: A folder the command reads (a tokenizer, a model): a missing path or a file exits 2.
+INPUT_DIR = click.Path(exists=True, file_okay=False)
+
 
 def lab_group(help_text: str) -> click.Group:
     """A command group with the project's common options (--debug, --quiet, --verbose)."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from corpora.formats import FORMATS
-from labkit.cli import lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, lab_group, make_config, run_cli
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("bpe", "wordpiece", "unigram", "kmer", "char")
@@ -47,7 +47,7 @@ class _LazyChoice(click.Choice):
 
 
 @cli.command()
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("corpus", nargs=-1, required=True, type=INPUT_FILE)
 @click.option("--algorithm", "-a", type=_LazyChoice(), default="bpe", show_default=True,
               help="bpe/wordpiece/unigram are learned; kmer/char are enumerated; "
                    "struct-* fold each read with ViennaRNA first.")
@@ -129,13 +129,14 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
     if Path(seq).is_file():
         return from_file(Path(seq))
     if any(c in seq for c in "/\\.") or Path(seq).suffix:
-        raise TokenizerError(f"{seq}: no such file (SEQ is a sequence, a file or - for stdin)")
+        raise click.BadParameter(f"{seq}: no such file (SEQ is a sequence, a file or - for stdin)",
+                                 param_hint="SEQ")
     return [(None, seq)]
 
 
 @cli.command()
 @click.argument("seq")
-@click.option("--tokenizer", "-t", "tok_dir", required=True, type=click.Path(),
+@click.option("--tokenizer", "-t", "tok_dir", required=True, type=INPUT_DIR,
               help="Tokenizer directory (from 'tokenizer-lab train').")
 @click.option("--max-length", type=click.IntRange(min=2), default=None,
               help="Pad to / truncate at this many ids, [CLS] and [SEP] included.")
@@ -187,10 +188,10 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 
 
 @cli.command()
-@click.argument("corpus", type=click.Path(dir_okay=False))
-@click.option("--tokenizer", "-t", "tok_dirs", required=True, multiple=True, type=click.Path(),
+@click.argument("corpus", type=INPUT_FILE)
+@click.option("--tokenizer", "-t", "tok_dirs", required=True, multiple=True, type=INPUT_DIR,
               help="Tokenizer directory; repeat to compare several side by side.")
-@click.option("--motifs", "motif_file", type=click.Path(dir_okay=False), default=None,
+@click.option("--motifs", "motif_file", type=INPUT_FILE, default=None,
               help="Motif strings, one per line, located in each read by exact search "
                    "(e.g. raptgen-sim/multiple_motifs.txt). [default: the records' own "
                    "motif annotation, if any]")
