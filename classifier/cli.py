@@ -60,6 +60,10 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace --out even when it holds files `classify train` did not write.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run (same options) from its last finished epoch.")
 @click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
 @click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
 @click.option("--epochs", type=int, default=10, show_default=True)
@@ -82,17 +86,31 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
 @click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
 @click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
+@click.option("--checkpoint-seconds", type=float, default=60.0, show_default=True,
+              help="Save a checkpoint for --resume at the end of an epoch once this many seconds "
+                   "passed since the last (0: every epoch).")
 @read_options
-def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
-          label_column, **options) -> None:
+def train(tokenizer_dir, data, valid, test, task, mirror, out, overwrite, resume, fmt, alphabet,
+          iupac, seq_column, label_column, **options) -> None:
     """Train a classifier and write MODELDIR (weights, tokenizer, metrics, plots, card)."""
-    from .errors import ClassifierError
-    from .inputs import from_files, from_task
-    from .train import train_classifier
+    from labkit.outdir import check_out_dir, out_lock
+
+    from .artifacts import INFO_FILE
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")
     config = make_config(TrainConfig, **options)
+    check_out_dir(out, marker=INFO_FILE, command="classify train", overwrite=overwrite)
+    with out_lock(out):
+        _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume,
+               _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+
+
+def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, read_opts) -> None:
+    from .errors import ClassifierError
+    from .inputs import from_files, from_task
+    from .train import train_classifier
+
     tok = None
     if config.arch != "kmer-logreg":
         from tokenizer_lab import load_tokenizer
@@ -104,10 +122,10 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
         if valid or test:
             raise ClassifierError("--valid/--test come with --data; a --task has its own split")
     else:
-        inputs = from_files(data, valid, test, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+        inputs = from_files(data, valid, test, read_opts)
     info = dict(inputs.info, tokenizer_dir=tokenizer_dir)
     result = train_classifier(config, tok, inputs.train, inputs.valid, inputs.test, out_dir=out,
-                              data_info=info)
+                              data_info=info, resume=resume)
     m, c = result.metrics, result.costs
     split = "test" if inputs.test else "validation"
     click.echo(f"{split}: accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
@@ -180,14 +198,24 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
+    from labkit.outdir import check_out_dir, out_lock
+
+    from .pretrain import PretrainConfig
+
+    config = make_config(PretrainConfig, **options)
+    check_out_dir(out, marker="pretrain_config.json", command="classify pretrain")
+    with out_lock(out):
+        _pretrain(config, tokenizer_dir, corpus, out, _read_opts(fmt, alphabet, iupac, seq_column,
+                                                                 label_column))
+
+
+def _pretrain(config, tokenizer_dir, corpus, out, opts) -> None:
     from tokenizer_lab import load_tokenizer
 
     from .inputs import read_files
-    from .pretrain import PretrainConfig, pretrain_mlm
+    from .pretrain import pretrain_mlm
 
-    config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
-    opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
     records = read_files(list(corpus), ReadOptions(**{**opts.__dict__, "label_from": "none"}))
     s = pretrain_mlm(config, tok, records, out)
     click.echo(f"masked LM on {s['train']} reads: best validation loss {s['best_valid_loss']} "

@@ -52,6 +52,12 @@ def run_cli(command: click.Command, prog_name: str, args=None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # a full disk, a read-only folder: the atomic writers left nothing
+        if debug:
+            raise
+        from .outdir import os_error_line
+        click.echo(f"Error: {os_error_line(exc)}", err=True)
+        sys.exit(EXIT_DATA)
 
 
 def common_options(f: Callable) -> Callable:
