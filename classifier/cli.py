@@ -14,11 +14,11 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import INPUT_DIR, INPUT_FILE, lab_command, lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_command, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
-from .config import METRICS, TrainConfig
-from .presets import ARCHS, NEURAL_ARCHS, PRESETS
+from .config import PretrainConfig, TrainConfig
+from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -64,31 +64,7 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
               help="Replace --out even when it holds files `classify train` did not write.")
 @click.option("--resume", is_flag=True,
               help="Continue an interrupted run (same options) from its last finished epoch.")
-@click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=10, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--weight-decay", type=float, default=0.01, show_default=True)
-@click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
-@click.option("--dropout", type=float, default=0.1, show_default=True)
-@click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
-@click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
-              help="Validation metric for early stopping and the best epoch.")
-@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
-@click.option("--length-percentile", type=float, default=99.0, show_default=True)
-@click.option("--truncation/--no-truncation", default=True, show_default=True,
-              help="Cut sequences longer than the model, or refuse them.")
-@click.option("--class-weights", is_flag=True, help="Weight the loss by inverse class frequency.")
-@click.option("--valid-fraction", type=float, default=0.1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None, help="CPU threads (default: idle cores).")
-@click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
-@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
-@click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
-@click.option("--checkpoint-seconds", type=float, default=60.0, show_default=True,
-              help="Save a checkpoint for --resume at the end of an epoch once this many seconds "
-                   "passed since the last (0: every epoch).")
+@dataclass_options(TrainConfig, names={"learning_rate": "lr"})
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, overwrite, resume, fmt, alphabet,
           iupac, seq_column, label_column, **options) -> None:
@@ -181,20 +157,11 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=INPUT_DIR)
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=INPUT_DIR,
+              help="Tokenizer directory (tokenizer-lab train).")
 @click.option("--corpus", multiple=True, required=True, type=INPUT_FILE, help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
-@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=5, show_default=True)
-@click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--mlm-probability", type=float, default=0.15, show_default=True)
-@click.option("--max-length", type=int, default=None)
-@click.option("--max-sequences", type=int, default=None, help="Use only the first N reads.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None)
-@click.option("--max-train-seconds", type=float, default=None)
+@dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""

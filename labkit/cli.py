@@ -104,8 +104,88 @@ def lab_command(f: Callable) -> click.Command:
     return click.command(context_settings=CONTEXT_SETTINGS)(common_options(wrapper))
 
 
-def make_config(cls, param_hint: str | None = None, **values):
+def dataclass_options(cls, *, exclude=(), names=None, short=None, override=None) -> Callable:
+    """A decorator adding one click option per field of the dataclass ``cls``.
+
+    Name (``--field-name``, or ``names[field]``), type, default, help text (the field's
+    ``metadata["help"]``) and choices (``metadata["choices"]``) come from the field, so
+    each is written once and ``--help`` shows it. A field whose default is None shows
+    ``metadata["unset"]`` (what None means) as its default. ``short`` adds a short flag,
+    ``override`` replaces click keywords of one option (a CLI-only choice, say), and
+    ``exclude`` leaves fields out (the command line fills them otherwise).
+
+    >>> from dataclasses import dataclass, field
+    >>> @dataclass(frozen=True)
+    ... class C:
+    ...     epochs: int = field(default=10, metadata={"help": "maximum epochs"})
+    ...     arch: str = field(default="albert", metadata={"help": "model", "choices": ("albert", "bert")})
+    ...     max_length: int | None = field(default=None, metadata={"help": "tokens", "unset": "from the data"})
+    >>> @click.command()
+    ... @dataclass_options(C, names={"epochs": "n-epochs"})
+    ... def cmd(**kw):
+    ...     click.echo(make_config(C, **kw))
+    >>> from click.testing import CliRunner
+    >>> CliRunner().invoke(cmd, ["--n-epochs", "3"]).output.strip()
+    "C(epochs=3, arch='albert', max_length=None)"
+    >>> print(CliRunner().invoke(cmd, ["--help"]).output)
+    Usage: cmd [OPTIONS]
+    <BLANKLINE>
+    Options:
+      --n-epochs INTEGER      maximum epochs  [default: 10]
+      --arch [albert|bert]    model  [default: albert]
+      --max-length INTEGER    tokens  [default: (from the data)]
+      --help                  Show this message and exit.
+    <BLANKLINE>
+    """
+    names, short, override = names or {}, short or {}, override or {}
+
+    def decorate(f: Callable) -> Callable:
+        for fld in reversed(_fields(cls)):
+            if fld.name not in exclude:
+                flag = names.get(fld.name, fld.name.replace("_", "-"))
+                decls, kw = _option(fld, _field_type(cls, fld.name), flag)
+                f = click.option(*decls, *short.get(fld.name, ()),
+                                 **{**kw, **override.get(fld.name, {})})(f)
+        return f
+
+    return decorate
+
+
+def _fields(cls):
+    import dataclasses
+    return dataclasses.fields(cls)
+
+
+def _field_type(cls, name: str):
+    """The field's type, without ``| None``: int, float, str, bool..."""
+    import types
+    import typing
+    hint = typing.get_type_hints(cls)[name]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        hint = args[0] if len(args) == 1 else str
+    return hint
+
+
+def _option(fld, kind, flag: str) -> tuple[tuple[str, ...], dict]:
+    import dataclasses
+    default = fld.default_factory() if fld.default is dataclasses.MISSING else fld.default
+    meta = fld.metadata
+    kw = {"default": default, "help": meta.get("help", ""),
+          "show_default": meta.get("unset", "none") if default is None else True}
+    if kind is bool:
+        return (f"--{flag}/--no-{flag}", fld.name), kw
+    if "choices" in meta:
+        kw["type"] = click.Choice(list(meta["choices"]))
+    elif kind in (int, float, str):
+        kw["type"] = kind
+    return (f"--{flag}", fld.name), kw
+
+
+def make_config(cls, **values):
     """``cls(**values)``, with a ValueError from its ``__post_init__`` as a usage error (exit 2).
+
+    The message names the option when it starts with a field name and a command runs.
 
     >>> from dataclasses import dataclass
     >>> @dataclass(frozen=True)
@@ -121,4 +201,17 @@ def make_config(cls, param_hint: str | None = None, **values):
     try:
         return cls(**values)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint=param_hint) from None
+        message = str(exc)
+        raise click.BadParameter(message, param_hint=_param_hint(message)) from None
+
+
+def _param_hint(message: str) -> str | None:
+    """The option named by the first word of a validation message, in the running command."""
+    ctx = click.get_current_context(silent=True)
+    first = message.split(" ", 1)[0]
+    if ctx is None:
+        return None
+    for param in ctx.command.params:
+        if param.name == first and param.opts:
+            return "/".join(o for o in param.opts if o.startswith("--"))[:40] or param.opts[0]
+    return None
