@@ -115,10 +115,14 @@ def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, 
 @click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
 @click.option("--data", required=True, type=INPUT_FILE, help="Labelled sequences.")
 @click.option("--out", type=click.Path(), default=None, help="Write the metrics as JSON here.")
+@click.option("--unknown-labels", type=click.Choice(["error", "drop"]), default="error",
+              show_default=True, help="Rows whose label the model was not trained on: refuse "
+                                      "the file, or leave those rows out (with a warning).")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
 @read_options
-def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
+def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alphabet, iupac,
+             seq_column, label_column) -> None:
     """Metrics of a trained model on labelled data (over the whole set)."""
     from labkit.atomic import atomic_write
 
@@ -126,7 +130,7 @@ def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, se
     from .inputs import read_files
 
     records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
-    m = evaluate_model(model_dir, records, batch_size, threads)
+    m = evaluate_model(model_dir, records, batch_size, threads, unknown_labels)
     if out:
         with atomic_write(out) as fh:
             json.dump(m, fh, indent=2)

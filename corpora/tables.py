@@ -31,6 +31,11 @@ ID_COLUMNS = ("id", "name", "seq_id", "identifier")
 # in a CSV is valid input, so the limit is raised once for the process.
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
+#: The option that names each column, on every command that reads tables.
+_OPTION = {"sequence": "--seq-column", "label": "--label-column", "score": "--score-column",
+           "id": "--id-column"}
+
+
 def _find_column(header: list[str], wanted: str | int | None, usual: tuple[str, ...],
                  what: str, path: Path, required: bool) -> int | None:
     lower = [h.strip().lower() for h in header]
@@ -50,7 +55,7 @@ def _find_column(header: list[str], wanted: str | int | None, usual: tuple[str, 
     if required:
         raise FileFormatError(
             f"no {what} column; expected one named {'/'.join(usual[:3])} (or name it "
-            f"with --{what}-column); columns are {header}", path=path, line=1)
+            f"with {_OPTION[what]}); columns are {header}", path=path, line=1)
     return None
 
 

@@ -158,13 +158,8 @@ def _fields(cls):
 
 def _field_type(cls, name: str):
     """The field's type, without ``| None``: int, float, str, bool..."""
-    import types
-    import typing
-    hint = typing.get_type_hints(cls)[name]
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        hint = args[0] if len(args) == 1 else str
-    return hint
+    from .typed import field_type
+    return field_type(cls, name)[0]
 
 
 def _option(fld, kind, flag: str) -> tuple[tuple[str, ...], dict]:

@@ -181,10 +181,12 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Corpus format. [default: from the content]")
 @click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
+@click.option("--iupac", type=click.Choice(["reject", "drop", "keep"]), default="reject",
+              show_default=True, help="Reads with N, R, Y...: error, skip them, or keep them.")
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
                    "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
-def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
+def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
 
@@ -193,7 +195,7 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
 
     toks = [(d, load_tokenizer(d)) for d in tok_dirs]
     report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
-                                seq_column=_column(seq_column), structure=structure)
+                                seq_column=_column(seq_column), structure=structure, iupac=iupac)
     click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
 
 
