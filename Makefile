@@ -19,7 +19,7 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m classifier.demo --out demo
+	$(BIN)/python -m classifier.cli demo --out demo
 
 test: $(STAMP)
 	CORPORA_MIRROR=$${CORPORA_MIRROR:-$(MIRROR)} $(BIN)/python -m pytest -q

@@ -14,7 +14,7 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_command, lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
 from .config import PretrainConfig, TrainConfig
@@ -23,28 +23,16 @@ from .presets import PRESETS
 log = logging.getLogger(__name__)
 
 
-def read_options(f):
-    """How input files are read (corpora's ReadOptions)."""
-    opts = [
-        click.option("--format", "fmt", type=click.Choice(["fasta", "fastq", "lines", "csv", "tsv", "json"]),
-                     default=None, help="Input format (default: sniffed)."),
-        click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default="auto",
-                     show_default=True, help="Sequence alphabet."),
-        click.option("--iupac", type=click.Choice(["reject", "drop", "keep"]), default="reject",
-                     show_default=True, help="Ambiguous letters (N, R, Y...)."),
-        click.option("--seq-column", default=None, help="Sequence column: name or 0-based index."),
-        click.option("--label-column", default=None, help="Label column: name or 0-based index."),
-    ]
-    for o in reversed(opts):
-        f = o(f)
-    return f
+#: How input files are read: these ReadOptions fields, as options (--format is ``fmt``).
+read_options = dataclass_options(
+    ReadOptions, only=("format", "alphabet", "iupac", "seq_column", "label_column"),
+    params={"format": "fmt"})
 
 
 def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
-    from .inputs import parse_column
-    label = parse_column(label_column)
-    return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=parse_column(seq_column),
-                       label_column=label, label_from="column" if label is not None else "auto")
+    return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=seq_column,
+                       label_column=label_column,
+                       label_from="column" if label_column is not None else "auto")
 
 
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
@@ -268,7 +256,7 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     click.echo(f"report: {out}/report.html")
 
 
-@lab_command
+@cli.command()
 @click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (rerun to resume).")
 @click.option("--jobs", type=click.IntRange(1), default=None,

@@ -21,7 +21,7 @@ from .errors import FileFormatError
 from .formats import READ_ERRORS, open_text, read_error
 
 if TYPE_CHECKING:
-    from .readers import ReadOptions
+    from .read_options import ReadOptions
 
 SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "read", "rna", "dna")
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")
