@@ -165,7 +165,8 @@ def _read_info(info_path: Path) -> tuple[TrainConfig, dict]:
     if not isinstance(data, dict) or "train_config" not in data:
         raise ClassifierError(f"{info_path}: field 'train_config' is missing; expected the file "
                               "`classify train` writes")
-    config = from_saved(TrainConfig, data["train_config"], f"{info_path}: train_config")
+    config = from_saved(TrainConfig, data["train_config"], f"{info_path}: train_config",
+                        error=ClassifierError)
     info = {k: v for k, v in data.items() if k != "train_config"}
     classes = info.get("classes")
     if not isinstance(classes, list) or len(classes) < 2 or not all(isinstance(c, str) for c in classes):

@@ -52,27 +52,28 @@ def _fits(value, kind) -> bool:
     return True  # a type this check does not know: left to __post_init__
 
 
-def from_saved(cls, data, where: str, *, unknown: str = "ignore"):
+def from_saved(cls, data, where: str, *, unknown: str = "ignore", error: type = LabError):
     """``cls(**data)`` after checking each field's type; LabError naming ``where`` and the
-    field otherwise (also for a ValueError of ``__post_init__``). Keys that are not
-    fields are ignored (a newer version's), or refused with ``unknown="error"``."""
+    field otherwise (also for a ValueError of ``__post_init__``), or the package's own
+    ``error`` class. Keys that are not fields are ignored (a newer version's), or refused
+    with ``unknown="error"``."""
     if not isinstance(data, dict):
-        raise LabError(f"{where}: holds {type(data).__name__}; expected an object with the "
+        raise error(f"{where}: holds {type(data).__name__}; expected an object with the "
                        f"fields of {cls.__name__}")
     names = {f.name for f in dataclasses.fields(cls)}
     extra = sorted(set(data) - names)
     if extra and unknown == "error":
-        raise LabError(f"{where}: unknown field {extra[0]!r}; expected some of {sorted(names)}")
+        raise error(f"{where}: unknown field {extra[0]!r}; expected some of {sorted(names)}")
     values = {k: v for k, v in data.items() if k in names}
     for name, value in values.items():
         kind, optional = field_type(cls, name)
         if value is None and optional:
             continue
         if not _fits(value, kind):
-            raise LabError(f"{where}: field {name!r} is {type(value).__name__} ({value!r:.40}); "
+            raise error(f"{where}: field {name!r} is {type(value).__name__} ({value!r:.40}); "
                            f"expected {getattr(kind, '__name__', kind)}"
                            + (" or null" if optional else ""))
     try:
         return cls(**values)
     except (ValueError, TypeError) as exc:
-        raise LabError(f"{where}: {exc}") from None
+        raise error(f"{where}: {exc}") from None

@@ -277,7 +277,8 @@ def load_tokenizer(path: str | Path) -> LabTokenizer:
     if meta.get("format_version", 0) > FORMAT_VERSION:
         raise TokenizerError(f"{lab}: format version {meta.get('format_version')} is newer than "
                              f"this tool reads ({FORMAT_VERSION}); upgrade aptamer-tokenizer-lab")
-    spec = from_saved(TokenizerSpec, meta["spec"], f"{lab}: spec", unknown="error")
+    spec = from_saved(TokenizerSpec, meta["spec"], f"{lab}: damaged spec", unknown="error",
+                      error=TokenizerError)
     try:
         Primers.from_dict(meta["primers"])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
