@@ -93,7 +93,7 @@ def source_reads(source: str, n: int, seed: int = 0) -> list[str]:
         rows = (MIRROR / "alx4-htselex" / "ALX4_TGTGTC20NGA_W_4.txt").read_text().split()
         return [r.replace("T", "U") for r in rows][:n]
     if source == "selex-sim":
-        from corpora.selex.config import SelexConfig
+        from corpora.selex.selex_config import SelexConfig
         from corpora.selex.engine import simulate
         cfg = SelexConfig(seed=seed, rounds=6, reads_per_round=20_000, alphabet="rna")
         a = len(cfg.primer5)

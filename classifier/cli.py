@@ -17,8 +17,8 @@ from corpora.readers import ReadOptions
 from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
+from .ablation.config import AblationConfig
 from .config import PretrainConfig, TrainConfig
-from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -185,13 +185,10 @@ def _pretrain(config, tokenizer_dir, corpus, out, opts) -> None:
 @click.argument("model_dir", type=click.Path())
 @click.option("--hub-ready", "out", type=click.Path(), default=None,
               help="Copy the checked folder here, ready to upload.")
-@click.option("--push", is_flag=True, help="Push to the Hugging Face hub (needs a network).")
-def export(model_dir, out, push) -> None:
+def export(model_dir, out) -> None:
     """Check MODEL_DIR is complete (and loads); copy it for the hub."""
-    from .export import check_complete, export_hub_ready, push_to_hub
+    from .export import check_complete, export_hub_ready
 
-    if push:
-        push_to_hub(model_dir)
     files = export_hub_ready(model_dir, out) if out else check_complete(model_dir)
     click.echo(f"{model_dir}: complete ({len(files)} files)" + (f"; copied to {out}" if out else ""))
 
@@ -199,26 +196,10 @@ def export(model_dir, out, push) -> None:
 @cli.command()
 @click.argument("config", required=False, type=INPUT_FILE)
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
-@click.option("--task", default=None, callback=task_callback, help="A named task (see `corpora tasks`).")
-@click.option("--data", "train", type=INPUT_FILE, default=None, help="Training file, instead of --task.")
-@click.option("--valid", type=INPUT_FILE, default=None, help="Validation file (default: 10% of train).")
-@click.option("--test", type=INPUT_FILE, default=None, help="Test file (with --data).")
-@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
-@click.option("--tokenizers", default=None, help="Grid, e.g. char,kmer:3,bpe:512,unigram:512.")
-@click.option("--seeds", default=None, help="Seeds, e.g. 0,1,2 (default 0,1,2).")
-@click.option("--preset", type=click.Choice(list(PRESETS)), default=None, help="Model size (default tiny).")
-@click.option("--epochs", type=int, default=None)
-@click.option("--batch-size", type=int, default=None)
-@click.option("--lr", "learning_rate", type=float, default=None)
-@click.option("--max-length", type=int, default=None)
-@click.option("--baseline-k", type=int, default=None, help="k of the kmer-logreg baseline (0: none).")
-@click.option("--metric", "primary_metric", type=click.Choice(["accuracy", "macro_f1", "mcc", "auroc"]),
-              default=None, help="Metric that picks the best tokenizer (default accuracy).")
-@click.option("--max-train", type=int, default=None, help="Stratified subsample of train (speed).")
-@click.option("--max-test", type=int, default=None, help="Stratified subsample of test (speed).")
-@click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
-@click.option("--name", default=None, help="Title of the report.")
-@click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
+@dataclass_options(AblationConfig, exclude=("train_options",), overlay=True,
+                   names={"train": "data", "learning_rate": "lr", "primary_metric": "metric"},
+                   override={"task": {"callback": task_callback}, "train": {"type": INPUT_FILE},
+                             "valid": {"type": INPUT_FILE}, "test": {"type": INPUT_FILE}})
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:

@@ -12,7 +12,7 @@ import click
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 
 from .read_options import ReadOptions
-from .selex.config import SelexConfig
+from .selex.selex_config import SelexConfig
 
 
 cli = lab_group("Read, label, split and simulate aptamer sequence corpora.")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .records import Record
-from .similarity import METRICS, cluster
+from .similarity import DISTANCES, cluster
 
 SPLITS = ("train", "valid", "test")
 
@@ -160,8 +160,8 @@ def similarity_split(records: Sequence[Record], valid: float = 0.1, test: float 
     (4, 0)
     """
     _check_fractions(valid, test)
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if metric not in DISTANCES:
+        raise ValueError(f"metric must be one of {DISTANCES}, got {metric!r}")
     ids = cluster([r.seq for r in records], identity, metric)
     members: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(ids):

@@ -90,7 +90,7 @@ def lab_group(help_text: str) -> click.Group:
 
 
 def dataclass_options(cls, *, only=None, exclude=(), names=None, params=None, short=None,
-                      override=None) -> Callable:
+                      override=None, overlay=False) -> Callable:
     """A decorator adding one click option per field of the dataclass ``cls``.
 
     Name (``--field-name``, or ``names[field]``), type, default, help text (the field's
@@ -100,7 +100,9 @@ def dataclass_options(cls, *, only=None, exclude=(), names=None, params=None, sh
     turns the text given into the field's value (a column name or index, say).
     ``only``/``exclude`` pick the fields (the command line fills the others otherwise),
     ``params`` renames the Python argument, ``short`` adds a short flag, and ``override``
-    replaces click keywords of one option (a CLI-only choice, say).
+    replaces click keywords of one option (a CLI-only choice, say). With ``overlay`` every
+    option defaults to None (not given), so it overrides a settings file only when given;
+    the field's own default is still shown.
 
     >>> from dataclasses import dataclass, field
     >>> @dataclass(frozen=True)
@@ -132,7 +134,7 @@ def dataclass_options(cls, *, only=None, exclude=(), names=None, params=None, sh
             if fld.name not in exclude and (only is None or fld.name in only):
                 flag = names.get(fld.name, fld.name.replace("_", "-"))
                 decls, kw = _option(fld, _field_type(cls, fld.name), flag,
-                                    params.get(fld.name, fld.name))
+                                    params.get(fld.name, fld.name), overlay)
                 f = click.option(*decls, *short.get(fld.name, ()),
                                  **{**kw, **override.get(fld.name, {})})(f)
         return f
@@ -151,19 +153,23 @@ def _field_type(cls, name: str):
     return field_type(cls, name)[0]
 
 
-def _option(fld, kind, flag: str, param: str) -> tuple[tuple[str, ...], dict]:
+def _option(fld, kind, flag: str, param: str, overlay: bool) -> tuple[tuple[str, ...], dict]:
     import dataclasses
     default = fld.default_factory() if fld.default is dataclasses.MISSING else fld.default
     meta = fld.metadata
     kw = {"default": default, "help": meta.get("help", ""),
           "show_default": meta.get("unset", "none") if default is None else True}
+    if overlay:
+        kw["default"] = None
+        if default is not None and default != ():
+            kw["show_default"] = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
     if "convert" in meta:
         kw["callback"] = lambda ctx, p, value: meta["convert"](value)
-    if kind is bool:
+    if kind is bool and not overlay:
         return (f"--{flag}/--no-{flag}", param), kw
     if "choices" in meta:
         kw["type"] = click.Choice(list(meta["choices"]))
-    elif kind in (int, float, str):
+    elif kind in (int, float, str, bool):
         kw["type"] = kind
     return (f"--{flag}", param), kw
 

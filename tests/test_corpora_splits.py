@@ -49,7 +49,7 @@ def test_split_reports_verbatim_overlap():
     assert s.report.test_in_train_or_valid == 2
 
 
-def test_holdout_valid_keeps_given_test():
+def test_task_holdout_keeps_given_test():
     train, test = _records(seed=1), _records((5, 5, 5), seed=2)
     s = SplitPlan(0).holdout(train, test, "given train/test", valid=0.1)
     assert s.test == test
