@@ -82,7 +82,8 @@ def source_reads(source: str, n: int, seed: int = 0) -> list[str]:
     if source.startswith("random"):
         return random_reads(n, length=int(source.split(":")[1]) if ":" in source else LENGTH)
     if source == "igfbp3":
-        rows = (MIRROR / "igfbp3-selex" / "datasetA_IGFBP3_P6.csv").read_text().split()[1:]
+        rows = [r for r in (MIRROR / "igfbp3-selex" / "datasetA_IGFBP3_P6.csv").read_text().split()[1:]
+                if set(r.split(",")[0]) <= set("ACGT")]  # 1 of the 13,803 holds an N
         seqs = [r.split(",")[0].replace("T", "U") for r in rows]
         counts = [int(r.split(",")[1]) for r in rows]
         return _random.Random(seed).choices(seqs, weights=counts, k=n)
