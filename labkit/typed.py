@@ -65,14 +65,18 @@ def from_saved(cls, data, where: str, *, unknown: str = "ignore", error: type = 
     if extra and unknown == "error":
         raise error(f"{where}: unknown field {extra[0]!r}; expected some of {sorted(names)}")
     values = {k: v for k, v in data.items() if k in names}
+    hints = typing.get_type_hints(cls)
     for name, value in values.items():
-        kind, optional = field_type(cls, name)
+        hint = hints[name]
+        union = isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union
+        kinds = [a for a in (typing.get_args(hint) if union else (hint,)) if a is not type(None)]
+        optional = union and type(None) in typing.get_args(hint)
         if value is None and optional:
             continue
-        if not _fits(value, kind):
+        if not any(_fits(value, k) for k in kinds):
+            names = " or ".join(getattr(k, "__name__", str(k)) for k in kinds)
             raise error(f"{where}: field {name!r} is {type(value).__name__} ({value!r:.40}); "
-                           f"expected {getattr(kind, '__name__', kind)}"
-                           + (" or null" if optional else ""))
+                        f"expected {names}" + (" or null" if optional else ""))
     try:
         return cls(**values)
     except (ValueError, TypeError) as exc:
