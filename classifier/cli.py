@@ -311,12 +311,13 @@ def demo(out: str, jobs: int | None) -> None:
     import time
     from pathlib import Path
 
-    from .demo import run_demo
+    from .demo import cpu_seconds, run_demo
 
     t0 = time.time()
     results = run_demo(Path(out), jobs)
     report = (Path(out) / "ablation" / "report.html").resolve()
-    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s. Best tokenizer by test "
+    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s wall, {cpu_seconds():.0f} CPU-s "
+               f"(user+sys, all processes). Best tokenizer by test "
                f"{results['primary_metric']}: {results['best']}.")
     click.echo(f"Report: {report}")
     click.echo(f"        {report.with_suffix('.md')}")
