@@ -68,6 +68,14 @@ class HistoryCallback(TrainerCallback):
     def history(self) -> list[dict]:
         return [self.rows[k] for k in sorted(self.rows)]
 
+    def rows_list(self) -> list[dict]:
+        """The rows as saved in a checkpoint (:mod:`classifier.resume`)."""
+        return self.history
+
+    def restore_rows(self, rows: list[dict], eval_seconds: float) -> None:
+        self.rows = {round(float(r["epoch"]), 2): dict(r) for r in rows}
+        self.eval_seconds = float(eval_seconds)
+
 
 class BestKeeper(TrainerCallback):
     """Early stopping on a validation metric; keeps a copy of the best weights."""
