@@ -162,6 +162,43 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
     click.echo(f"{n} predictions written to {path}")
 
 
+def explain_options(f):
+    """Options filled from :class:`classifier.explain.ExplainConfig` (name, default, help)."""
+    import dataclasses
+
+    from .explain.config import BASELINES, FOLD_CHOICES, ExplainConfig
+    choices = {"baseline": BASELINES, "fold": FOLD_CHOICES}
+    for fld in reversed(dataclasses.fields(ExplainConfig)):
+        kind = click.Choice(choices[fld.name]) if fld.name in choices else \
+            {"int": int, "int | None": int, "str | None": str}[str(fld.type)]
+        f = click.option(f"--{fld.name.replace('_', '-')}", fld.name, type=kind, default=fld.default,
+                         show_default=fld.default is not None, help=fld.metadata["help"])(f)
+    return f
+
+
+@cli.command()
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
+@click.option("--data", required=True, type=click.Path(), help="Sequences to explain (labels optional).")
+@click.option("--out", required=True, type=click.Path(), help="Folder to write (explain.json, explain.html, logos/).")
+@explain_options
+@read_options
+def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
+    """Which nucleotides, tokens and motifs drive each prediction (integrated gradients)."""
+    from .explain import ExplainConfig, explain_file
+    from .inputs import read_files
+
+    try:
+        config = ExplainConfig(**options)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    doc = explain_file(model_dir, records, out, config)
+    sm = doc["summary"]
+    click.echo(f"{sm['sequences']} sequences explained (max |delta| {sm['max_abs_delta']:.2e}, "
+               f"{sm['cpu_seconds']:.1f} CPU s); {sum(map(len, doc['motifs'].values()))} motifs; "
+               f"report: {out}/explain.html")
+
+
 @cli.command()
 @click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
 @click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
