@@ -24,7 +24,7 @@ import torch
 
 from classifier.config import TrainConfig
 from classifier.train import train_classifier
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 from corpora.tasks import load_task
 from tokenizer_lab import TokenizerSpec, train_tokenizer
 

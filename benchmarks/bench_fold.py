@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import RNA  # noqa: E402
 
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab.structure import FoldCache, FoldParams, fold_many  # noqa: E402
 from tokenizer_lab.structure.parallel import default_workers  # noqa: E402
 

@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpora import __version__, dedup_exact, read_records  # noqa: E402
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 from corpora.dedup import DedupReport  # noqa: E402
 
 

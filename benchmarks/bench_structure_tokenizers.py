@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 from corpora.simulate import DEFAULT_MOTIFS, SelexConfig, motif_spans, simulate  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
 from tokenizer_lab.structure.reads import structures  # noqa: E402

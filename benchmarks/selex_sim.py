@@ -30,7 +30,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 from corpora.simulate import DEFAULT_MOTIFS, SelexConfig, motif_spans, simulate, write_library
 
 OUT = Path(__file__).resolve().parent / "results"

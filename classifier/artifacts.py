@@ -20,8 +20,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpora.atomic import atomic_dir, atomic_write
-from corpora.progress import show_progress
+from labkit.atomic import atomic_dir, atomic_write
+from labkit.progress import show_progress
 
 from .card import render_card
 from .config import TrainConfig

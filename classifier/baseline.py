@@ -19,8 +19,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
-from corpora.atomic import atomic_write
-from corpora.errors import LabError
+from labkit.atomic import atomic_write
+from labkit.errors import LabError
 
 MODEL_FILE = "kmer_logreg.pkl"
 

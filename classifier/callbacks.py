@@ -15,7 +15,7 @@ import time
 from transformers import TrainerCallback, TrainingArguments
 from transformers.trainer_callback import PrinterCallback, ProgressCallback
 
-from corpora.progress import show_progress
+from labkit.progress import show_progress
 
 log = logging.getLogger(__name__)
 

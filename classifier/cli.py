@@ -12,11 +12,13 @@ import logging
 
 import click
 
-from corpora.cli import lab_group, run_cli
+from corpora.cli import task_callback
 from corpora.readers import ReadOptions
+from labkit.cli import dataclass_options, lab_command, lab_group, make_config, run_cli
+from labkit.errors import LabError
 
-from .config import METRICS, TrainConfig
-from .presets import ARCHS, NEURAL_ARCHS, PRESETS
+from .config import PretrainConfig, TrainConfig
+from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
@@ -54,31 +56,11 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @click.option("--data", multiple=True, type=click.Path(), help="Training file(s), any format corpora reads.")
 @click.option("--valid", type=click.Path(), default=None, help="Validation file (default: a stratified part of train).")
 @click.option("--test", type=click.Path(), default=None, help="Test file.")
-@click.option("--task", default=None, help="A named task instead of --data (see `corpora tasks`).")
+@click.option("--task", default=None, callback=task_callback,
+              help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
-@click.option("--arch", type=click.Choice(ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=10, show_default=True)
-@click.option("--batch-size", type=int, default=32, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--weight-decay", type=float, default=0.01, show_default=True)
-@click.option("--warmup-ratio", type=float, default=0.1, show_default=True)
-@click.option("--dropout", type=float, default=0.1, show_default=True)
-@click.option("--patience", type=int, default=3, show_default=True, help="Early stopping (0: off).")
-@click.option("--metric", type=click.Choice(METRICS), default="mcc", show_default=True,
-              help="Validation metric for early stopping and the best epoch.")
-@click.option("--max-length", type=int, default=None, help="Tokens per sequence (default: a percentile of train).")
-@click.option("--length-percentile", type=float, default=99.0, show_default=True)
-@click.option("--truncation/--no-truncation", default=True, show_default=True,
-              help="Cut sequences longer than the model, or refuse them.")
-@click.option("--class-weights", is_flag=True, help="Weight the loss by inverse class frequency.")
-@click.option("--valid-fraction", type=float, default=0.1, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None, help="CPU threads (default: idle cores).")
-@click.option("--max-train-seconds", type=float, default=None, help="Stop training after this time.")
-@click.option("--init", type=click.Path(), default=None, help="Masked-LM directory (classify pretrain) to fine-tune.")
-@click.option("--kmer-k", type=int, default=5, show_default=True, help="k of --arch kmer-logreg.")
+@dataclass_options(TrainConfig, names={"learning_rate": "lr"})
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
           label_column, **options) -> None:
@@ -89,10 +71,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")
-    try:
-        config = TrainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(TrainConfig, **options)
     tok = None
     if config.arch != "kmer-logreg":
         from tokenizer_lab import load_tokenizer
@@ -126,7 +105,7 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
 @read_options
 def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
     """Metrics of a trained model on labelled data (over the whole set)."""
-    from corpora.atomic import atomic_write
+    from labkit.atomic import atomic_write
 
     from .evaluate import evaluate_model
     from .inputs import read_files
@@ -200,32 +179,20 @@ def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path())
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path(),
+              help="Tokenizer directory (tokenizer-lab train).")
 @click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
-@click.option("--arch", type=click.Choice(NEURAL_ARCHS), default="albert", show_default=True)
-@click.option("--preset", type=click.Choice(list(PRESETS)), default="tiny", show_default=True)
-@click.option("--epochs", type=int, default=5, show_default=True)
-@click.option("--batch-size", type=int, default=64, show_default=True)
-@click.option("--lr", "learning_rate", type=float, default=1e-3, show_default=True)
-@click.option("--mlm-probability", type=float, default=0.15, show_default=True)
-@click.option("--max-length", type=int, default=None)
-@click.option("--max-sequences", type=int, default=None, help="Use only the first N reads.")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--threads", type=int, default=None)
-@click.option("--max-train-seconds", type=float, default=None)
+@dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
     from tokenizer_lab import load_tokenizer
 
     from .inputs import read_files
-    from .pretrain import PretrainConfig, pretrain_mlm
+    from .pretrain import pretrain_mlm
 
-    try:
-        config = PretrainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
     opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
     records = read_files(list(corpus), ReadOptions(**{**opts.__dict__, "label_from": "none"}))
@@ -252,7 +219,7 @@ def export(model_dir, out, push) -> None:
 @cli.command()
 @click.argument("config", required=False, type=click.Path())
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
-@click.option("--task", default=None, help="A named task (see `corpora tasks`).")
+@click.option("--task", default=None, callback=task_callback, help="A named task (see `corpora tasks`).")
 @click.option("--data", "train", type=click.Path(), default=None, help="Training file, instead of --task.")
 @click.option("--valid", type=click.Path(), default=None, help="Validation file (default: 10% of train).")
 @click.option("--test", type=click.Path(), default=None, help="Test file (with --data).")
@@ -282,13 +249,19 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     from .ablation.config import load_config
     from .ablation.report import write_reports
     from .ablation.results import load_results
-    from .ablation.runner import run_ablation
+    from .ablation.runner import check_grid, run_ablation
 
     if report_only:
         paths = write_reports(load_results(out), out)
         click.echo(f"report: {paths['html']}")
         return
-    cfg = load_config(config, **options)
+    try:
+        cfg = load_config(config, **options)
+        check_grid(cfg)  # bad tokenizer or training settings, before any data is read
+    except LabError as exc:
+        if config is not None:  # the message names the TOML file: a data error (exit 1)
+            raise
+        raise click.UsageError(str(exc)) from None  # every setting came from an option
     flag = {p.name: p.opts[0] for p in ctx.command.params}  # e.g. learning_rate -> --lr
     given = [f"{flag[k]} {v}" for k, v in ctx.params.items()
              if v not in (None, False) and k not in ("config", "out")]
@@ -301,6 +274,27 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     click.echo(f"{len(res['runs'])} runs; best by test {res['primary_metric']}: {res['best']}"
                + (f"; {len(res['missing'])} missing" if res["missing"] else ""))
     click.echo(f"report: {out}/report.html")
+
+
+@lab_command
+@click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder (rerun to resume).")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Runs at once [default: the config's].")
+def demo(out: str, jobs: int | None) -> None:
+    """The main job (`make demo`): simulate a SELEX library, then a tokenizer ablation on it."""
+    import time
+    from pathlib import Path
+
+    from .demo import run_demo
+
+    t0 = time.time()
+    results = run_demo(Path(out), jobs)
+    report = (Path(out) / "ablation" / "report.html").resolve()
+    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s. Best tokenizer by test "
+               f"{results['primary_metric']}: {results['best']}.")
+    click.echo(f"Report: {report}")
+    click.echo(f"        {report.with_suffix('.md')}")
 
 
 def main(args=None) -> None:

@@ -1,4 +1,7 @@
-"""The training configuration: one frozen dataclass, saved next to every model.
+"""The training configurations, frozen dataclasses saved next to every model: fine-tuning
+(:class:`TrainConfig`) and masked-LM pretraining (:class:`PretrainConfig`).
+
+The command line's options are made from their fields (``labkit.cli.dataclass_options``).
 
 >>> TrainConfig(preset="tiny", epochs=3).epochs
 3
@@ -14,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from .presets import ARCHS, PRESETS
+from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
 METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 
@@ -23,30 +26,33 @@ METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 class TrainConfig:
     """Everything that decides a training run (the command line fills it)."""
 
-    arch: str = field(default="albert", metadata={"help": "encoder architecture or kmer-logreg"})
-    preset: str = field(default="tiny", metadata={"help": "model size: tiny, small or base"})
-    epochs: int = field(default=10, metadata={"help": "maximum number of epochs"})
-    batch_size: int = field(default=32, metadata={"help": "sequences per training step"})
-    eval_batch_size: int = field(default=128, metadata={"help": "sequences per evaluation step"})
-    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate"})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
-    warmup_ratio: float = field(default=0.1, metadata={"help": "share of steps of linear warm-up"})
-    max_grad_norm: float = field(default=1.0, metadata={"help": "gradient clipping norm"})
-    dropout: float = field(default=0.1, metadata={"help": "dropout in the encoder and head"})
-    patience: int = field(default=3, metadata={"help": "epochs without improvement before stopping (0: never)"})
-    metric: str = field(default="mcc", metadata={"help": "validation metric for early stopping"})
-    max_length: int | None = field(default=None, metadata={"help": "tokens per sequence incl. specials; None: from the data"})
-    length_percentile: float = field(default=99.0, metadata={"help": "percentile of token counts that sets max_length"})
-    truncation: bool = field(default=True, metadata={"help": "cut longer sequences (off: error instead)"})
-    valid_fraction: float = field(default=0.1, metadata={"help": "stratified share of train held out when no validation set"})
-    class_weights: bool = field(default=False, metadata={"help": "weight the loss by inverse class frequency"})
-    group_by_length: bool = field(default=True, metadata={"help": "batches of similar token counts"})
-    seed: int = field(default=0, metadata={"help": "seed for splits, model initialisation and batches"})
-    threads: int | None = field(default=None, metadata={"help": "torch CPU threads; None: all cores"})
-    max_train_seconds: float | None = field(default=None, metadata={"help": "stop training after this time"})
-    init: str | None = field(default=None, metadata={"help": "masked-LM directory to fine-tune from"})
-    kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline"})
-    logreg_c: float = field(default=1.0, metadata={"help": "inverse regularisation of the baseline"})
+    arch: str = field(default="albert", metadata={
+        "help": "Encoder architecture, or kmer-logreg (the non-neural floor).", "choices": ARCHS})
+    preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+    epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
+    batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
+    eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
+    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
+    dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
+    patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
+    metric: str = field(default="mcc", metadata={
+        "help": "Validation metric for early stopping and the best epoch.", "choices": METRICS})
+    max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
+        "unset": "--length-percentile of train"})
+    length_percentile: float = field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})
+    truncation: bool = field(default=True, metadata={"help": "Cut sequences longer than the model, or refuse them."})
+    valid_fraction: float = field(default=0.1, metadata={"help": "Stratified share of train held out when no validation set is given."})
+    class_weights: bool = field(default=False, metadata={"help": "Weight the loss by inverse class frequency."})
+    group_by_length: bool = field(default=True, metadata={"help": "Batches of similar token counts."})
+    seed: int = field(default=0, metadata={"help": "Seed for splits, model initialisation and batches."})
+    threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.", "unset": "idle cores"})
+    max_train_seconds: float | None = field(default=None, metadata={"help": "Stop training after this many seconds.", "unset": "no limit"})
+    init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
+    kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
+    logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
 
     def __post_init__(self) -> None:
         if self.arch not in ARCHS:
@@ -90,3 +96,46 @@ class TrainConfig:
 
     def replace(self, **changes) -> "TrainConfig":
         return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PretrainConfig:
+    """Settings of a masked-LM run (saved as pretrain_config.json)."""
+
+    arch: str = field(default="albert", metadata={"help": "Encoder architecture.",
+                                                  "choices": NEURAL_ARCHS})
+    preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+    epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})
+    batch_size: int = field(default=64, metadata={"help": "Sequences per training step."})
+    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
+    warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
+    max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
+    mlm_probability: float = field(default=0.15, metadata={
+        "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
+    max_length: int | None = field(default=None, metadata={
+        "help": "Tokens per sequence, [CLS] and [SEP] included.",
+        "unset": "--length-percentile of the reads"})
+    length_percentile: float = field(default=99.0, metadata={
+        "help": "Percentile of token counts that sets max_length."})
+    valid_fraction: float = field(default=0.05, metadata={
+        "help": "Share of the reads held out to pick the best epoch by loss."})
+    max_sequences: int | None = field(default=None, metadata={
+        "help": "Use only the first N reads.", "unset": "all"})
+    seed: int = field(default=0, metadata={"help": "Seed for the split, masking and initialisation."})
+    threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.",
+                                                        "unset": "idle cores"})
+    max_train_seconds: float | None = field(default=None, metadata={
+        "help": "Stop training after this many seconds.", "unset": "no limit"})
+
+    def __post_init__(self) -> None:
+        if self.arch not in NEURAL_ARCHS:
+            raise ValueError(f"arch must be one of {NEURAL_ARCHS} (not {ARCHS[-1]}), got {self.arch!r}")
+        if self.preset not in PRESETS:
+            raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
+        if not 0 < self.mlm_probability < 1:
+            raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
+        if self.epochs < 1 or self.batch_size < 1:
+            raise ValueError("epochs and batch_size must be at least 1")
+        if not 0 < self.valid_fraction < 1:
+            raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")

@@ -21,8 +21,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import torch
 
-from corpora.errors import LabelError, LabError
+from corpora.errors import LabelError
 from corpora.records import Record
+from labkit.errors import LabError
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,10 @@ The config is sized to finish in under 10 minutes on 2 CPU cores.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import shlex
-import sys
 import time
 from pathlib import Path
-
-from corpora.errors import LabError
 
 CONFIG = Path(__file__).resolve().parent / "configs" / "selex-sim.toml"
 #: Structure-aware tokenizers join the demo grid when their plug-ins are registered.
@@ -79,32 +75,14 @@ def _set_aside_stale(folder: Path, fingerprint: str) -> None:
         log.warning("%s was made with other settings; moved to %s, starting afresh", folder, target)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m classifier.demo", description=__doc__.split("\n")[0])
-    parser.add_argument("--out", default="demo", help="output folder (default: demo)")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="runs at once (default: the config's, 2)")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s", force=True)
-    for noisy in ("httpx", "transformers", "accelerate"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    t0 = time.time()
-    out = Path(args.out)
-    try:
-        results = run_demo(out, args.jobs)
-    except LabError as exc:
-        if args.debug:
-            raise
-        print(f"Error: {exc}", file=sys.stderr)
-        return 1
-    report = (out / "ablation" / "report.html").resolve()
-    print(f"\nDemo finished in {time.time() - t0:.0f} s. Best tokenizer by test "
-          f"{results['primary_metric']}: {results['best']}.")
-    print(f"Report: {report}")
-    print(f"        {report.with_suffix('.md')}")
-    return 0
+def main(argv: list[str] | None = None) -> None:
+    """``python -m classifier.demo``: the demo command of :mod:`classifier.cli`, run with
+    the project's error policy (one line and exit 1 for bad data, 2 for a bad option)."""
+    from labkit.cli import run_cli
+
+    from .cli import demo
+    run_cli(demo, "python -m classifier.demo", argv)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

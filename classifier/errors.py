@@ -1,8 +1,8 @@
-"""The classifier's user-facing errors (all :class:`corpora.errors.LabError`)."""
+"""The classifier's user-facing errors (all :class:`labkit.errors.LabError`)."""
 
 from __future__ import annotations
 
-from corpora.errors import LabError
+from labkit.errors import LabError
 
 
 class ClassifierError(LabError):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from corpora.atomic import atomic_dir
+from labkit.atomic import atomic_dir
 
 from .artifacts import load_model_dir, missing_files
 from .errors import ClassifierError

@@ -18,7 +18,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from corpora.atomic import atomic_write  # noqa: E402
+from labkit.atomic import atomic_write  # noqa: E402
 
 
 def _save(fig, path: Path) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 
 from .data import pad_batch
 from .metrics import softmax

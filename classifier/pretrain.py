@@ -20,56 +20,23 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from transformers import AutoModelForMaskedLM, Trainer, set_seed
 
-from corpora.atomic import atomic_dir
+from labkit.atomic import atomic_dir
 
 from .artifacts import _copy_tokenizer, quiet_hf_progress, write_history, write_json
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
+from .config import PretrainConfig
 from .data import EncodedSet, choose_max_length, encode, holdout, pad_batch, token_lengths
 from .errors import ClassifierError
-from .presets import ARCHS, NEURAL_ARCHS, PRESETS, build_config
+from .presets import build_config
 from .runtime import set_threads
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class PretrainConfig:
-    """Settings of a masked-LM run (saved as pretrain_config.json)."""
-
-    arch: str = "albert"
-    preset: str = "tiny"
-    epochs: int = 5
-    batch_size: int = 64
-    learning_rate: float = 1e-3
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    max_grad_norm: float = 1.0
-    mlm_probability: float = 0.15
-    max_length: int | None = None
-    length_percentile: float = 99.0
-    valid_fraction: float = 0.05
-    max_sequences: int | None = None
-    seed: int = 0
-    threads: int | None = None
-    max_train_seconds: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.arch not in NEURAL_ARCHS:
-            raise ValueError(f"arch must be one of {NEURAL_ARCHS} (not {ARCHS[-1]}), got {self.arch!r}")
-        if self.preset not in PRESETS:
-            raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
-        if not 0 < self.mlm_probability < 1:
-            raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
-        if self.epochs < 1 or self.batch_size < 1:
-            raise ValueError("epochs and batch_size must be at least 1")
-        if not 0 < self.valid_fraction < 1:
-            raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
 
 
 def mask_span(spec) -> int:

@@ -1,101 +1,38 @@
 """`corpora` command line: a thin layer over the library.
 
-:func:`run_cli` is shared by the three packages' command lines: it maps
-:class:`~corpora.errors.LabError` to one line on stderr and exit status 1,
-click's usage errors to status 2, and shows a traceback only with ``--debug``.
+The error policy, the group factory and the common options come from :mod:`labkit.cli`.
 """
 
 from __future__ import annotations
 
 import logging
-import sys
 
 import click
 
-from .errors import LabError
-from .progress import set_quiet
+from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 
-
-def setup_logging(quiet: bool, verbose: bool) -> None:
-    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr,
-                        force=True)
-
-
-def run_cli(group: click.Group, prog_name: str, args=None) -> None:
-    """Run a click group with the project's error policy (used by all three CLIs)."""
-    argv = list(sys.argv[1:] if args is None else args)
-    debug = "--debug" in argv
-    try:
-        group.main(args=argv, prog_name=prog_name, standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
-        sys.exit(130)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except LabError as exc:
-        if debug:
-            raise
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        click.echo("Interrupted.", err=True)
-        sys.exit(130)
-
-
-def common_options(f):
-    """--debug, --quiet and --verbose, for every group."""
-    f = click.option("--debug", is_flag=True, help="Show tracebacks for errors.")(f)
-    f = click.option("--quiet", "-q", is_flag=True, help="Only warnings and errors; no progress bars.")(f)
-    f = click.option("--verbose", "-v", is_flag=True, help="Debug logging.")(f)
-    return f
-
-
-def lab_group(help_text: str) -> click.Group:
-    """A command group with the project's common options (--debug, --quiet, --verbose)."""
-
-    @click.group(help=help_text, context_settings={"help_option_names": ["-h", "--help"]})
-    @common_options
-    @click.pass_context
-    def group(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
-        setup_logging(quiet, verbose)
-        set_quiet(quiet)
-        ctx.obj = {"debug": debug, "quiet": quiet}
-
-    return group
+from .selex.config import SelexConfig
 
 
 cli = lab_group("Read, label, split and simulate aptamer sequence corpora.")
 
 
+#: SelexConfig fields the command line does not take as such: motifs are objects, and
+#: --reads is the total over the rounds+1 pools (reads_per_round = reads / pools).
+SIMULATE_EXCLUDE = ("motifs", "reads_per_round")
+
+
 @cli.command("simulate")
 @click.option("--out", "-o", "out", required=True, type=click.Path(dir_okay=False),
               help="Library file to write (atomically).")
-@click.option("--rounds", default=3, show_default=True, type=click.IntRange(0, 50),
-              help="Selection rounds; reads come from round 0 and after each round.")
-@click.option("--reads", default=8000, show_default=True, type=click.IntRange(1),
+@click.option("--reads", default=SelexConfig().n_reads, show_default=True, type=int,
               help="Total reads, split evenly over the rounds+1 pools.")
-@click.option("--seed", default=0, show_default=True, type=click.IntRange(0), help="Random seed.")
-@click.option("--random-length", default=40, show_default=True, type=click.IntRange(1),
-              help="Length of the random region between the primers.")
-@click.option("--alphabet", default="dna", show_default=True, type=click.Choice(["dna", "rna"]))
-@click.option("--label", "label_by", default="binder", show_default=True,
-              type=click.Choice(["binder", "round"]), help="Label: binder/nonbinder or round0..N.")
-@click.option("--enrichment", default=3.0, show_default=True, type=click.FloatRange(1),
-              help="Fold growth of binder odds per round.")
-@click.option("--mutation-rate", default=0.01, show_default=True, type=click.FloatRange(0, 1),
-              help="PCR point mutations per nt of the random region per round.")
-@click.option("--binder-fraction", default=0.1, show_default=True,
-              type=click.FloatRange(0, 1, max_open=True), help="Share of binders in round 0.")
-@click.option("--decoy-rate", default=0.5, show_default=True, type=click.FloatRange(0, 1),
-              help="Share of non-binders carrying a partial motif.")
+@dataclass_options(SelexConfig, exclude=SIMULATE_EXCLUDE, names={"label_by": "label"})
 @click.option("--format", "fmt", default="fasta", show_default=True,
               type=click.Choice(["fasta", "tsv"]), help="FASTA (truth in headers) or TSV.")
 @click.option("--annotations", type=click.Path(dir_okay=False), default=None,
               help="Also write the ground truth as a TSV here.")
-def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, enrichment,
-                 mutation_rate, binder_fraction, decoy_rate, fmt, annotations) -> None:
+def simulate_cmd(out, reads, fmt, annotations, **settings) -> None:
     """Simulate a SELEX library with planted motifs and ground truth per read.
 
     Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
@@ -103,22 +40,16 @@ def simulate_cmd(out, rounds, reads, seed, random_length, alphabet, label_by, en
     """
     import time
 
-    from .simulate import SelexConfig, simulate, write_description, write_library
+    from .simulate import simulate, write_description, write_library
 
-    pools = rounds + 1
-    if reads % pools:
+    pools = max(settings["rounds"], 0) + 1  # a negative --rounds is refused by SelexConfig
+    if reads < 1 or reads % pools:
         raise click.BadParameter(
-            f"{reads} reads do not split evenly over {pools} pools (rounds 0..{rounds}); "
+            f"{reads} reads do not split evenly over {pools} pools (rounds 0..{pools - 1}); "
             f"use a multiple of {pools}, such as {reads - reads % pools or pools}",
             param_hint="--reads")
     t0 = time.perf_counter()
-    try:
-        config = SelexConfig(seed=seed, rounds=rounds, reads_per_round=reads // pools,
-                             random_length=random_length, alphabet=alphabet, label_by=label_by,
-                             enrichment=enrichment, mutation_rate=mutation_rate,
-                             binder_fraction=binder_fraction, decoy_rate=decoy_rate)
-    except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+    config = make_config(SelexConfig, reads_per_round=reads // pools, **settings)
     records = simulate(config)
     write_library(records, out, fmt)
     write_description(records, config, f"{out}.json")  # settings and motifs, beside the reads
@@ -183,6 +114,11 @@ def _task_name(name: str, param_hint: str = "TASK") -> str:
     return name
 
 
+def task_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A click callback for --task options: an unknown task name is a usage error (exit 2)."""
+    return None if value is None else _task_name(value, param.opts[0])
+
+
 @cli.command("tasks")
 def tasks_cmd() -> None:
     """List the named tasks (data set + labelling + split)."""
@@ -244,7 +180,7 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
     import json
     from pathlib import Path
 
-    from .atomic import atomic_write
+    from labkit.atomic import atomic_write
     from .describe import describe_parts, format_description
     from .readers import ReadOptions, read_records
     from .records import ReadReport

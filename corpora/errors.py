@@ -1,6 +1,6 @@
 """Errors a user can act on.
 
-Every error the library raises for bad input derives from :class:`LabError`. Its
+Every error the library raises for bad input derives from :class:`labkit.errors.LabError`. Its
 message is one line that names the file, the line or record, what was found and
 what was expected; the command-line front ends print it and exit with status 1
 (status 2 is kept for usage errors), without a traceback unless ``--debug``.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from labkit.errors import LabError
 
-class LabError(Exception):
-    """Bad input or a failed check the user can fix (exit status 1)."""
+__all__ = ["LabError", "FileFormatError", "SequenceError", "LabelError", "ChecksumError"]
 
 
 class FileFormatError(LabError):

@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import atomic_write
+from labkit.atomic import atomic_write
 from .errors import ChecksumError, LabError
 
 log = logging.getLogger(__name__)

@@ -26,7 +26,7 @@ def test_tokenizer_shorthands(text, algo, vocab, k, label):
 
 @pytest.mark.parametrize("text, message", [
     ("kmer", "needs its k"), ("bpe:lots", "expected ALGORITHM:NUMBER"),
-    ("bpe:3", "too small"), ("kmer:40", "between 1 and 12"), ("b p e:5", "not a name"),
+    ("bpe:3", "too small"), ("kmer:40", "between 1 and 8"), ("b p e:5", "not a name"),
 ])
 def test_tokenizer_shorthand_errors(text, message):
     with pytest.raises(ValueError, match=message):

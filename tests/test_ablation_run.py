@@ -175,32 +175,34 @@ def test_plan_order():
                                              "kmer-3.seed0"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--task", "no-such-task", "--tokenizers", "char"], "unknown task 'no-such-task'"),
-    (["--tokenizers", "char"], "no data: give a named task"),
+@pytest.mark.parametrize("args, message, code", [  # 2: a bad option (value); 1: bad data
+    (["--task", "no-such-task", "--tokenizers", "char"], "unknown task 'no-such-task'", 2),
+    (["--tokenizers", "char"], "no data: give a named task", 2),
     (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "bpx:64"],
-     "unknown algorithm 'bpx'"),
+     "unknown algorithm 'bpx'", 2),
     (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "char", "--lr", "-1"],
-     "training settings: learning_rate must be positive"),
-    (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv"),
+     "training settings: learning_rate must be positive", 2),
+    (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv", 1),
 ])
-def test_bad_input_one_line_error_and_no_output(tmp_path, args, message):
+def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):
     _write_data(tmp_path)
     out = tmp_path / "out"
     args = [a.format(d=tmp_path) for a in args]
     result = CliRunner().invoke(cli, ["ablate", *args, "--out", str(out)])
-    assert result.exit_code == 1 or result.exit_code == 2
+    assert result.exit_code == code
     assert message in result.output or message in str(result.exception)
     assert not out.exists()
 
 
 def test_bad_input_through_main_exits_1(tmp_path, capsys):
     from classifier.cli import main
+    _write_data(tmp_path)
     with pytest.raises(SystemExit) as info:
-        main(["ablate", "--task", "no-such-task", "--tokenizers", "char", "--out", str(tmp_path / "o")])
+        main(["ablate", "--data", str(tmp_path / "missing.csv"), "--test", str(tmp_path / "test.csv"),
+              "--tokenizers", "char", "--out", str(tmp_path / "o")])
     assert info.value.code == 1
     err = capsys.readouterr().err
-    assert err.startswith("Error: unknown task 'no-such-task'") and "Traceback" not in err
+    assert err.startswith("Error: ") and "missing.csv" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
 
 

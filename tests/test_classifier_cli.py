@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from classifier.cli import cli, main
 from classifier_helpers import write_tiny_csv
-from corpora.errors import LabError
+from labkit.errors import LabError
 from tokenizer_lab import TokenizerSpec, train_tokenizer
 
 FAST = ["--epochs", "1", "--batch-size", "16", "--threads", "1", "--patience", "0"]

@@ -34,7 +34,7 @@ from tokenizers import Tokenizer
 from transformers import PreTrainedTokenizerFast
 
 from corpora.alphabet import InvalidSequence, normalize
-from corpora.atomic import atomic_dir
+from labkit.atomic import atomic_dir
 
 from . import algorithms
 from .errors import TokenizerError

@@ -1,7 +1,7 @@
 """`tokenizer-lab` command line: a thin layer over the library.
 
 Commands: ``train`` (here); ``inspect`` and ``stats`` are added by their modules.
-Errors: :func:`corpora.cli.run_cli` prints a LabError as one line and exits 1.
+Errors: :func:`labkit.cli.run_cli` prints a LabError as one line and exits 1.
 """
 
 from __future__ import annotations
@@ -11,8 +11,10 @@ from pathlib import Path
 
 import click
 
-from corpora.cli import lab_group, run_cli
 from corpora.formats import FORMATS
+from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+
+from .spec import TokenizerSpec
 
 log = logging.getLogger(__name__)
 ALGORITHMS = ("bpe", "wordpiece", "unigram", "kmer", "char")
@@ -46,59 +48,35 @@ class _LazyChoice(click.Choice):
         return super().get_metavar(param, ctx)
 
 
+#: What the command line says about options that mean more there than in the spec.
+CLI_ONLY_CHOICES = {
+    "algorithm": {"type": _LazyChoice()},
+    "iupac": {"type": click.Choice(["reject", "drop", "keep"]),
+              "help": "Reads with N, R, Y...: error, skip them, or keep them (adds the IUPAC "
+                      "letters to the vocabulary)."},
+}
+
+
 @cli.command()
 @click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--algorithm", "-a", type=_LazyChoice(), default="bpe", show_default=True,
-              help="bpe/wordpiece/unigram are learned; kmer/char are enumerated; "
-                   "struct-* fold each read with ViennaRNA first.")
-@click.option("--vocab-size", "-V", type=int, default=512, show_default=True,
-              help="Vocabulary size, special tokens included (learned algorithms).")
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Output directory (written atomically).")
-@click.option("--k", "k", type=int, default=3, show_default=True, help="k-mer length (kmer).")
-@click.option("--stride", type=int, default=None,
-              help="kmer: 1 = overlapping (DNABERT), k = non-overlapping. [default: 1]")
-@click.option("--alphabet", type=click.Choice(["rna", "dna"]), default="rna", show_default=True,
-              help="Letters of the vocabulary; T and U are read as one letter.")
-@click.option("--iupac", type=click.Choice(["reject", "drop", "keep"]), default="reject",
-              show_default=True, help="Reads with N, R, Y...: error, skip them, or keep them "
-                                      "(adds the IUPAC letters to the vocabulary).")
-@click.option("--min-frequency", type=int, default=2, show_default=True,
-              help="bpe/wordpiece: minimum count of a pair to merge.")
-@click.option("--max-token-length", type=int, default=None,
-              help="Longest learned token in nt. [default: unlimited; unigram 16]")
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--primers", type=click.Choice(["auto", "keep", "strip", "token"]), default="auto",
-              show_default=True, help="Constant flanks: detect and map to [P5]/[P3] (auto), "
-                                      "keep as sequence, strip, or map to tokens.")
-@click.option("--primer5", default=None, help="5' primer sequence (otherwise detected).")
-@click.option("--primer3", default=None, help="3' primer sequence (otherwise detected).")
+@dataclass_options(TokenizerSpec, short={"algorithm": ("-a",), "vocab_size": ("-V",)},
+                   override=CLI_ONLY_CHOICES)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Corpus format. [default: from the content]")
 @click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
 @click.option("--header/--no-header", default=None, help="CSV/TSV: whether row 1 is a header. [default: sniffed]")
 @click.option("--on-invalid", type=click.Choice(["reject", "drop"]), default="reject",
               show_default=True, help="Reads with other bad characters: error or skip.")
-@click.option("--fold-temperature", type=float, default=37.0, show_default=True,
-              help="struct-*: ViennaRNA folding temperature in C (energy set from --alphabet).")
-def train(corpus, algorithm, vocab_size, out, k, stride, alphabet, iupac, min_frequency,
-          max_token_length, seed, primers, primer5, primer3, fmt, seq_column, header, on_invalid,
-          fold_temperature):
+def train(corpus, out, fmt, seq_column, header, on_invalid, **spec_fields):
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
     from corpora.readers import ReadOptions
 
-    from .errors import TokenizerError
-    from .spec import TokenizerSpec
     from .train import train_tokenizer
 
-    try:
-        spec = TokenizerSpec(algorithm=algorithm, vocab_size=vocab_size, alphabet=alphabet,
-                             iupac="keep" if iupac == "keep" else "reject", k=k,
-                             stride=1 if stride is None else stride, min_frequency=min_frequency,
-                             max_token_length=max_token_length, seed=seed, primers=primers,
-                             primer5=primer5, primer3=primer3, fold_temperature=fold_temperature)
-    except ValueError as exc:
-        raise TokenizerError(f"invalid option: {exc}") from None
+    iupac = spec_fields.pop("iupac")  # drop: skip such reads (a read option), not a spec value
+    spec = make_config(TokenizerSpec, iupac="keep" if iupac == "keep" else "reject", **spec_fields)
     options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
     tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpora.alphabet import Ambiguous, InvalidSequence, normalize
-from corpora.progress import progress
+from labkit.progress import progress
 from corpora.readers import ReadOptions, read_records
 from corpora.records import ReadReport
 

@@ -1,13 +1,13 @@
-"""Errors of the tokenizer lab a user can act on (all are :class:`corpora.errors.LabError`).
+"""Errors of the tokenizer lab a user can act on (all are :class:`labkit.errors.LabError`).
 
->>> from corpora.errors import LabError
+>>> from labkit.errors import LabError
 >>> issubclass(TokenizerError, LabError)
 True
 """
 
 from __future__ import annotations
 
-from corpora.errors import LabError
+from labkit.errors import LabError
 
 
 class TokenizerError(LabError):

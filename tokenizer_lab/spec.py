@@ -33,32 +33,40 @@ LEARNED = ("bpe", "wordpiece", "unigram")
 class TokenizerSpec:
     """Settings of one tokenizer; every field is recorded in ``lab.json``."""
 
-    algorithm: str = field(default="bpe", metadata={"help": "a registered algorithm name"})
+    algorithm: str = field(default="bpe", metadata={
+        "help": "A registered algorithm: bpe/wordpiece/unigram are learned; kmer/char are "
+                "enumerated; struct-* fold each read with ViennaRNA first."})
     vocab_size: int = field(default=512, metadata={
-        "help": "target vocabulary size, specials included (learned algorithms only; "
-                "char and kmer vocabularies are enumerated)"})
+        "help": "Target vocabulary size, special tokens included (learned algorithms only; "
+                "char and kmer vocabularies are enumerated)."})
     alphabet: str = field(default="rna", metadata={
-        "help": "letters the vocabulary is written in; T and U are read as one letter"})
+        "help": "Letters the vocabulary is written in; T and U are read as one letter.",
+        "choices": ALPHABETS})
     iupac: str = field(default="reject", metadata={
-        "help": "'keep' adds the IUPAC ambiguity letters (N, R, Y...) as tokens"})
-    k: int = field(default=3, metadata={"help": "k-mer length (kmer only)"})
+        "help": "'keep' adds the IUPAC ambiguity letters (N, R, Y...) as tokens.",
+        "choices": IUPAC})
+    k: int = field(default=3, metadata={
+        "help": f"k-mer length (kmer only; {K_RANGE[0]} to {K_RANGE[1]})."})
     stride: int = field(default=1, metadata={
-        "help": "1 = overlapping k-mers (DNABERT); k = non-overlapping blocks (Nucleotide "
-                "Transformer), the tail shorter than k emitted as single nucleotides"})
+        "help": "kmer: 1 = overlapping k-mers (DNABERT); k = non-overlapping blocks (Nucleotide "
+                "Transformer), the tail shorter than k emitted as single nucleotides."})
     min_frequency: int = field(default=2, metadata={
-        "help": "bpe/wordpiece: a pair must occur this often to be merged"})
+        "help": "bpe/wordpiece: a pair must occur this often to be merged."})
     max_token_length: int | None = field(default=None, metadata={
-        "help": "longest learned token in nucleotides (None: bpe/wordpiece unlimited, "
-                "unigram 16)"})
-    seed: int = field(default=0, metadata={"help": "seed of every random choice in training"})
+        "help": "Longest learned token in nucleotides.",
+        "unset": "bpe/wordpiece unlimited, unigram 16"})
+    seed: int = field(default=0, metadata={"help": "Seed of every random choice in training."})
     primers: str = field(default="auto", metadata={
-        "help": "auto: detect constant flanks and map them to [P5]/[P3] if found; keep: "
-                "treat them as sequence; strip: remove them; token: map each to one token"})
-    primer5: str | None = field(default=None, metadata={"help": "5' primer (else detected)"})
-    primer3: str | None = field(default=None, metadata={"help": "3' primer (else detected)"})
+        "help": "Constant flanks. auto: detect them and map them to [P5]/[P3] if found; keep: "
+                "treat them as sequence; strip: remove them; token: map each to one token.",
+        "choices": PRIMER_MODES})
+    primer5: str | None = field(default=None, metadata={"help": "5' primer sequence.",
+                                                        "unset": "detected"})
+    primer3: str | None = field(default=None, metadata={"help": "3' primer sequence.",
+                                                        "unset": "detected"})
     fold_temperature: float = field(default=37.0, metadata={
         "help": "struct-* only: folding temperature in degrees Celsius (ViennaRNA; the "
-                "alphabet picks the energy set: RNA Turner 2004 or DNA Mathews 2004)"})
+                "alphabet picks the energy set: RNA Turner 2004 or DNA Mathews 2004)."})
 
     def __post_init__(self) -> None:
         if not isinstance(self.algorithm, str) or not self.algorithm:

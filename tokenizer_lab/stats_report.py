@@ -58,7 +58,7 @@ def record_motifs(record) -> list[dict]:
 
 
 def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | None = None,
-                       fmt: str | None = None, seq_column=None, structure: bool = False) -> dict:
+                       fmt: str | None = None, seq_column=None, structure: bool = True) -> dict:
     """``tokenizers``: (name, LabTokenizer) pairs. Motif ground truth: ``motif_file``
     (exact search in each read) or else the records' ``meta["motifs"]``. ``structure``:
     also fold the reads (cached, all cores) and score token boundaries against the

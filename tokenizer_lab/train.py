@@ -20,7 +20,7 @@ from collections import Counter
 
 from tokenizers import AddedToken, Tokenizer, processors
 
-from corpora.progress import show_progress as _show_progress
+from labkit.progress import show_progress as _show_progress
 
 from . import algorithms
 from .artifact import FORMAT, FORMAT_VERSION, LabTokenizer, library_versions, wrap_hf

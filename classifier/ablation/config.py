@@ -23,7 +23,8 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from corpora.errors import LabError
+from labkit.errors import LabError
+from tokenizer_lab.spec import K_RANGE
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
@@ -58,8 +59,8 @@ class TokenizerChoice:
         if self.vocab_size is not None and self.vocab_size < 6:
             raise ValueError(f"{self.algorithm}: vocab size {self.vocab_size} is too small "
                              "(5 special tokens plus the alphabet); use e.g. bpe:256")
-        if self.k is not None and not 1 <= self.k <= 12:
-            raise ValueError(f"kmer: k={self.k} must be between 1 and 12")
+        if self.k is not None and not K_RANGE[0] <= self.k <= K_RANGE[1]:  # the spec's range
+            raise ValueError(f"kmer: k={self.k} must be between {K_RANGE[0]} and {K_RANGE[1]}")
 
     @classmethod
     def parse(cls, item: str | dict) -> "TokenizerChoice":

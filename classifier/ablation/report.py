@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 
 from .config import METRICS
 from .plots import NAMES, make_plots

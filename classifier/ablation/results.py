@@ -25,7 +25,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from corpora.atomic import atomic_write
+from labkit.atomic import atomic_write
 
 from .config import METRICS
 from .stats import ALPHA, holm, mean_sd, paired_test

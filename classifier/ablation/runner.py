@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-from corpora.atomic import atomic_dir, atomic_write
-from corpora.progress import progress
+from labkit.atomic import atomic_dir, atomic_write
+from labkit.progress import progress
 from corpora.tasks import TaskData
 
 from . import data as ablation_data

@@ -18,10 +18,12 @@ from .motifs import DEFAULT_MOTIFS, Motif
 PRIMER5 = "GGGAGACAAGAATAAACGC"
 PRIMER3 = "GACAGGAGGCTCACAACAGG"
 LABEL_BY = ("binder", "round")
+ALPHABETS = ("dna", "rna")
 
 
-def _help(text: str, **kw):
-    return field(metadata={"help": text}, **kw)
+def _help(text: str, *, default, **meta):
+    """A field with its help text (and e.g. ``choices``, ``unset``) for the command line."""
+    return field(default=default, metadata={"help": text, **meta})
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,8 @@ class SelexConfig:
                                default=40)
     primer5: str = _help("Constant 5' primer region (DNA letters).", default=PRIMER5)
     primer3: str = _help("Constant 3' primer region (DNA letters).", default=PRIMER3)
-    alphabet: str = _help("Letters written: 'dna' (T) or 'rna' (U).", default="dna")
+    alphabet: str = _help("Letters written: 'dna' (T) or 'rna' (U).", default="dna",
+                          choices=ALPHABETS)
     motifs: tuple[Motif, ...] = _help("Planted motifs (hairpins and linear motifs).",
                                       default=DEFAULT_MOTIFS)
     enrichment: float = _help("Fold advantage of a binder over a non-binder in one round of "
@@ -64,9 +67,10 @@ class SelexConfig:
                              default=0.15)
     pool_size: int | None = _help("Binder molecules kept between rounds (None: 5 x "
                                   "reads_per_round); reads are drawn from this pool, so late "
-                                  "rounds hold PCR copies of the winners.", default=None)
+                                  "rounds hold PCR copies of the winners.", default=None,
+                                  unset="5 x reads per pool")
     label_by: str = _help("Label of each read: 'binder' (binder/nonbinder) or 'round' "
-                          "(round0, round1, ...).", default="binder")
+                          "(round0, round1, ...).", default="binder", choices=LABEL_BY)
 
     def __post_init__(self) -> None:
         def need(ok: bool, msg: str) -> None:
@@ -78,7 +82,7 @@ class SelexConfig:
         need(self.reads_per_round >= 1, f"reads_per_round must be >= 1, got {self.reads_per_round}")
         need(self.pool_size is None or self.pool_size >= 1,
              f"pool_size must be >= 1 or None (5 x reads_per_round), got {self.pool_size}")
-        need(self.alphabet in ("dna", "rna"), f"alphabet must be 'dna' or 'rna', got {self.alphabet!r}")
+        need(self.alphabet in ALPHABETS, f"alphabet must be 'dna' or 'rna', got {self.alphabet!r}")
         need(self.label_by in LABEL_BY, f"label_by must be one of {LABEL_BY}, got {self.label_by!r}")
         for name in ("primer5", "primer3"):
             p = getattr(self, name)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write
+from labkit.atomic import atomic_write
 from ..errors import FileFormatError, LabError
 from ..readers import read_records
 from ..records import Record

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
-from corpora.progress import progress
+from labkit.progress import progress
 from tokenizer_lab.structure.cache import FoldCache
 from tokenizer_lab.structure.fold import FoldParams, FoldResult, assemble, fold_key_string, fold_strings
 
