@@ -18,6 +18,7 @@ from labkit.cli import dataclass_options, lab_command, lab_group, make_config, r
 from labkit.errors import LabError
 
 from .config import PretrainConfig, TrainConfig
+from .explain.config import ExplainConfig
 from .presets import PRESETS
 
 log = logging.getLogger(__name__)
@@ -141,35 +142,18 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
     click.echo(f"{n} predictions written to {path}")
 
 
-def explain_options(f):
-    """Options filled from :class:`classifier.explain.ExplainConfig` (name, default, help)."""
-    import dataclasses
-
-    from .explain.config import BASELINES, FOLD_CHOICES, ExplainConfig
-    choices = {"baseline": BASELINES, "fold": FOLD_CHOICES}
-    for fld in reversed(dataclasses.fields(ExplainConfig)):
-        kind = click.Choice(choices[fld.name]) if fld.name in choices else \
-            {"int": int, "int | None": int, "str | None": str}[str(fld.type)]
-        f = click.option(f"--{fld.name.replace('_', '-')}", fld.name, type=kind, default=fld.default,
-                         show_default=fld.default is not None, help=fld.metadata["help"])(f)
-    return f
-
-
 @cli.command()
 @click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
 @click.option("--data", required=True, type=click.Path(), help="Sequences to explain (labels optional).")
 @click.option("--out", required=True, type=click.Path(), help="Folder to write (explain.json, explain.html, logos/).")
-@explain_options
+@dataclass_options(ExplainConfig)
 @read_options
 def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Which nucleotides, tokens and motifs drive each prediction (integrated gradients)."""
-    from .explain import ExplainConfig, explain_file
+    from .explain import explain_file
     from .inputs import read_files
 
-    try:
-        config = ExplainConfig(**options)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+    config = make_config(ExplainConfig, **options)
     records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
     doc = explain_file(model_dir, records, out, config)
     sm = doc["summary"]
@@ -239,6 +223,8 @@ def export(model_dir, out, push) -> None:
 @click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
 @click.option("--name", default=None, help="Title of the report.")
 @click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
+@click.option("--explain-motifs", is_flag=True, default=None,
+              help="Add each tokenizer's best-run top motifs (classify explain) to the report.")
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:

@@ -28,7 +28,7 @@ from tokenizer_lab.spec import K_RANGE
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
-GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror")
+GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror", "explain_motifs")
 
 
 class AblationError(LabError):
@@ -132,6 +132,7 @@ class AblationConfig:
     max_test: int | None = None
     jobs: int = 1
     train_options: tuple[tuple[str, Any], ...] = field(default=())  # more TrainConfig fields
+    explain_motifs: bool = False         # report the best run's top motifs per tokenizer
 
     def __post_init__(self):
         if not self.task and not self.train:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from corpora.progress import progress
+from labkit.progress import progress
 
 from ..data import pad_batch
 from ..predict import length_batches

@@ -23,12 +23,12 @@ class ExplainConfig:
     """How attributions are computed and turned into motifs (the command line fills it)."""
 
     target: str | None = field(default=None, metadata={
-        "help": "class to explain for every sequence (default: each sequence's predicted class)"})
+        "help": "class to explain for every sequence", "unset": "each sequence's predicted class"})
     n_steps: int = field(default=50, metadata={
         "help": "integrated-gradients steps (Gauss-Legendre); more steps, smaller delta"})
     baseline: str = field(default="pad", metadata={
         "help": "token that replaces every sequence token in the baseline input "
-                "([CLS], [SEP] and primer tokens are kept): pad, mask or unk"})
+                "([CLS], [SEP] and primer tokens are kept)", "choices": BASELINES})
     batch_size: int = field(default=64, metadata={"help": "sequences per attribution batch"})
     window: int = field(default=10, metadata={"help": "motif window width in nucleotides"})
     windows_per_sequence: int = field(default=1, metadata={
@@ -44,8 +44,8 @@ class ExplainConfig:
         "help": "sequences per class drawn in explain.html (strongest first; the JSON has all)"})
     fold: str = field(default="auto", metadata={
         "help": "fold reads (ViennaRNA, cached) for the structure tracks and motif element "
-                "shares: auto (structure tokenizers only), yes or no"})
-    threads: int | None = field(default=None, metadata={"help": "torch CPU threads (default: idle cores)"})
+                "shares (auto: structure tokenizers only)", "choices": FOLD_CHOICES})
+    threads: int | None = field(default=None, metadata={"help": "torch CPU threads", "unset": "idle cores"})
 
     def __post_init__(self) -> None:
         if self.baseline not in BASELINES:

@@ -20,7 +20,7 @@ import json
 import re
 from pathlib import Path
 
-from corpora.atomic import atomic_dir
+from labkit.atomic import atomic_dir
 
 from ..errors import ClassifierError
 from .logos import logo_png
