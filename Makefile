@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MIRROR ?= $(abspath ../shared/datasets)
 
-.PHONY: demo test install clean bench
+.PHONY: demo test install clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -19,13 +19,10 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python -m classifier.demo --out demo
+	$(BIN)/python -m classifier.cli demo --out demo
 
 test: $(STAMP)
 	CORPORA_MIRROR=$${CORPORA_MIRROR:-$(MIRROR)} $(BIN)/python -m pytest -q
-
-bench: $(STAMP)
-	CORPORA_MIRROR=$${CORPORA_MIRROR:-$(MIRROR)} $(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) *.egg-info demo

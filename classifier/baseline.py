@@ -56,6 +56,17 @@ class KmerLogReg:
     def n_features(self) -> int:
         return len(self.pipeline[0].vocabulary_)
 
+    @property
+    def n_params(self) -> int:
+        """Weights and biases of the fitted regression: one row for two classes, else one
+        per class.
+
+        >>> m = KmerLogReg(k=2).fit(["AAGG", "CCUU", "AGAG", "CUCU"], [0, 1, 0, 1])
+        >>> m.n_features, m.n_params  # 8 dinucleotides + a bias, one row for two classes
+        (8, 9)
+        """
+        return int(self.pipeline[-1].coef_.size + self.pipeline[-1].intercept_.size)
+
     def save(self, directory: Path) -> Path:
         path = Path(directory) / MODEL_FILE
         with atomic_write(path, "wb") as fh:

@@ -7,7 +7,6 @@ report has the same rows as a transformer's.
 from __future__ import annotations
 
 import logging
-import resource
 import time
 
 import numpy as np
@@ -15,16 +14,18 @@ import numpy as np
 from .artifacts import save_model_dir
 from .baseline import KmerLogReg
 from .metrics import classification_metrics, summary_line
-from .train import Splits, TrainResult
+from .run_types import Splits, TrainResult
+from .runtime import PeakMemory
 
 log = logging.getLogger(__name__)
 
 
 def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainResult:
     seqs = [r.seq for r in splits.train]
-    t0 = time.perf_counter()
-    model = KmerLogReg(k=config.kmer_k, c=config.logreg_c, seed=config.seed).fit(seqs, splits.y_train)
-    seconds = time.perf_counter() - t0
+    with PeakMemory() as peak:
+        t0 = time.perf_counter()
+        model = KmerLogReg(k=config.kmer_k, c=config.logreg_c, seed=config.seed).fit(seqs, splits.y_train)
+        seconds = time.perf_counter() - t0
 
     def probs(records):
         p = model.predict_proba([r.seq for r in records])
@@ -39,10 +40,10 @@ def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainRes
         test_m = classification_metrics(splits.y_test, probs(splits.test), splits.classes,
                                         splits.y_train)
     lengths = [len(s) for s in seqs]
-    costs = {"params": int(model.n_features * len(splits.classes)),
+    costs = {"params": model.n_params,
              "train_seconds": round(seconds, 2), "train_wall_seconds": round(seconds, 2),
              "epochs": 1, "train_seqs_per_s": round(len(seqs) / max(seconds, 1e-9), 1),
-             "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+             "peak_memory_mb": peak.mb,
              "mean_tokens_per_seq": round(float(np.mean(lengths)) - config.kmer_k + 1, 2),
              "max_length": None, "vocab_size": model.n_features, "device": "cpu", "threads": 1}
     history = [{"epoch": 1, "valid_loss": _log_loss(splits.y_valid, valid_p),

@@ -14,38 +14,26 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import dataclass_options, lab_command, lab_group, make_config, run_cli
+from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
+from .ablation.config import AblationConfig
 from .config import PretrainConfig, TrainConfig
 from .explain.config import ExplainConfig
-from .presets import PRESETS
 
 log = logging.getLogger(__name__)
 
 
-def read_options(f):
-    """How input files are read (corpora's ReadOptions)."""
-    opts = [
-        click.option("--format", "fmt", type=click.Choice(["fasta", "fastq", "lines", "csv", "tsv", "json"]),
-                     default=None, help="Input format (default: sniffed)."),
-        click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default="auto",
-                     show_default=True, help="Sequence alphabet."),
-        click.option("--iupac", type=click.Choice(["reject", "drop", "keep"]), default="reject",
-                     show_default=True, help="Ambiguous letters (N, R, Y...)."),
-        click.option("--seq-column", default=None, help="Sequence column: name or 0-based index."),
-        click.option("--label-column", default=None, help="Label column: name or 0-based index."),
-    ]
-    for o in reversed(opts):
-        f = o(f)
-    return f
+#: How input files are read: these ReadOptions fields, as options (--format is ``fmt``).
+read_options = dataclass_options(
+    ReadOptions, only=("format", "alphabet", "iupac", "seq_column", "label_column"),
+    params={"format": "fmt"})
 
 
 def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
-    from .inputs import parse_column
-    label = parse_column(label_column)
-    return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=parse_column(seq_column),
-                       label_column=label, label_from="column" if label is not None else "auto")
+    return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=seq_column,
+                       label_column=label_column,
+                       label_from="column" if label_column is not None else "auto")
 
 
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
@@ -189,13 +177,10 @@ def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label
 @click.argument("model_dir", type=click.Path())
 @click.option("--hub-ready", "out", type=click.Path(), default=None,
               help="Copy the checked folder here, ready to upload.")
-@click.option("--push", is_flag=True, help="Push to the Hugging Face hub (needs a network).")
-def export(model_dir, out, push) -> None:
+def export(model_dir, out) -> None:
     """Check MODEL_DIR is complete (and loads); copy it for the hub."""
-    from .export import check_complete, export_hub_ready, push_to_hub
+    from .export import check_complete, export_hub_ready
 
-    if push:
-        push_to_hub(model_dir)
     files = export_hub_ready(model_dir, out) if out else check_complete(model_dir)
     click.echo(f"{model_dir}: complete ({len(files)} files)" + (f"; copied to {out}" if out else ""))
 
@@ -203,28 +188,9 @@ def export(model_dir, out, push) -> None:
 @cli.command()
 @click.argument("config", required=False, type=click.Path())
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
-@click.option("--task", default=None, callback=task_callback, help="A named task (see `corpora tasks`).")
-@click.option("--data", "train", type=click.Path(), default=None, help="Training file, instead of --task.")
-@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: 10% of train).")
-@click.option("--test", type=click.Path(), default=None, help="Test file (with --data).")
-@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
-@click.option("--tokenizers", default=None, help="Grid, e.g. char,kmer:3,bpe:512,unigram:512.")
-@click.option("--seeds", default=None, help="Seeds, e.g. 0,1,2 (default 0,1,2).")
-@click.option("--preset", type=click.Choice(list(PRESETS)), default=None, help="Model size (default tiny).")
-@click.option("--epochs", type=int, default=None)
-@click.option("--batch-size", type=int, default=None)
-@click.option("--lr", "learning_rate", type=float, default=None)
-@click.option("--max-length", type=int, default=None)
-@click.option("--baseline-k", type=int, default=None, help="k of the kmer-logreg baseline (0: none).")
-@click.option("--metric", "primary_metric", type=click.Choice(["accuracy", "macro_f1", "mcc", "auroc"]),
-              default=None, help="Metric that picks the best tokenizer (default accuracy).")
-@click.option("--max-train", type=int, default=None, help="Stratified subsample of train (speed).")
-@click.option("--max-test", type=int, default=None, help="Stratified subsample of test (speed).")
-@click.option("--jobs", type=int, default=None, help="Runs at once (processes; default 1).")
-@click.option("--name", default=None, help="Title of the report.")
-@click.option("--alphabet", type=click.Choice(["auto", "dna", "rna"]), default=None)
-@click.option("--explain-motifs", is_flag=True, default=None,
-              help="Add each tokenizer's best-run top motifs (classify explain) to the report.")
+@dataclass_options(AblationConfig, exclude=("train_options",), overlay=True,
+                   names={"train": "data", "learning_rate": "lr", "primary_metric": "metric"},
+                   override={"task": {"callback": task_callback}})
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:
@@ -262,7 +228,7 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     click.echo(f"report: {out}/report.html")
 
 
-@lab_command
+@cli.command()
 @click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (rerun to resume).")
 @click.option("--jobs", type=click.IntRange(1), default=None,

@@ -17,6 +17,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
+from labkit.config import check_choices
+
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
 METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
@@ -55,12 +57,7 @@ class TrainConfig:
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
 
     def __post_init__(self) -> None:
-        if self.arch not in ARCHS:
-            raise ValueError(f"arch must be one of {ARCHS}, got {self.arch!r}")
-        if self.preset not in PRESETS:
-            raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
-        if self.metric not in METRICS:
-            raise ValueError(f"metric must be one of {METRICS}, got {self.metric!r}")
+        check_choices(self)
         for name in ("epochs", "batch_size", "eval_batch_size", "kmer_k"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
@@ -129,10 +126,7 @@ class PretrainConfig:
         "help": "Stop training after this many seconds.", "unset": "no limit"})
 
     def __post_init__(self) -> None:
-        if self.arch not in NEURAL_ARCHS:
-            raise ValueError(f"arch must be one of {NEURAL_ARCHS} (not {ARCHS[-1]}), got {self.arch!r}")
-        if self.preset not in PRESETS:
-            raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {self.preset!r}")
+        check_choices(self)
         if not 0 < self.mlm_probability < 1:
             raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
         if self.epochs < 1 or self.batch_size < 1:

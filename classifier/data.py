@@ -66,27 +66,21 @@ def label_ids(records: Sequence[Record], classes: list[str], split: str) -> list
 
 
 def holdout(records: Sequence[Record], fraction: float, seed: int) -> tuple[list[Record], list[Record]]:
-    """Hold out a stratified ``fraction`` of ``records`` for validation.
-
-    Classes with a single sequence stay in train (they cannot be stratified).
+    """Hold out a stratified ``fraction`` of ``records`` for validation: the test part of
+    :func:`corpora.splits.stratified_split` (one seeded draw for every hold-out).
 
     >>> recs = [Record(f"r{i}", "ACGU", "ab"[i % 2]) for i in range(20)]
     >>> tr, va = holdout(recs, 0.2, seed=0)
     >>> len(tr), len(va), sorted(Counter(r.label for r in va).values())
     (16, 4, [2, 2])
     """
-    from sklearn.model_selection import train_test_split
+    from corpora.splits import stratified_split
 
-    counts = Counter(r.label for r in records)
-    single = [r for r in records if counts[r.label] < 2]
-    rest = [r for r in records if counts[r.label] >= 2]
-    n_valid = max(len(counts), math.ceil(fraction * len(rest)))
-    if len(rest) - n_valid < len(counts) - len(single):
+    split = stratified_split(records, valid=0.0, test=fraction, seed=seed)
+    if not split.test or {r.label for r in split.train} != {r.label for r in records}:
         raise LabelError(f"too few training sequences ({len(records)}) to hold out a "
                          f"validation set; give --valid or more data")
-    train, valid = train_test_split(rest, test_size=n_valid, random_state=seed,
-                                    stratify=[r.label for r in rest])
-    return list(train) + single, list(valid)
+    return split.train, split.test
 
 
 def choose_max_length(lengths: Iterable[int], percentile: float = 99.0,

@@ -1,6 +1,6 @@
 """The main job (`make demo`): simulate a SELEX library, then a tokenizer ablation on it.
 
-``python -m classifier.demo --out demo`` writes
+``classify demo --out demo`` (the command is in :mod:`classifier.cli`) writes
 
 - ``demo/library.fasta``: the simulated SELEX library with its ground truth in the
   headers (the embedded default corpus, ``corpora.simulate``);
@@ -52,7 +52,7 @@ def run_demo(out: Path, jobs: int | None = None) -> dict:
         log.info("simulated SELEX library: %d reads -> %s", n, library)
     cfg = demo_config(jobs)
     _set_aside_stale(out / "ablation", cfg.fingerprint())
-    command = f"python -m classifier.demo --out {shlex.quote(str(out))}"
+    command = f"classify demo --out {shlex.quote(str(out))}"
     log.info("ablation: %s x seeds %s (+ kmer-logreg:%s), %d job(s)",
              ", ".join(t.label for t in cfg.tokenizers), list(cfg.seeds), cfg.baseline_k, cfg.jobs)
 
@@ -73,16 +73,3 @@ def _set_aside_stale(folder: Path, fingerprint: str) -> None:
         target = folder.with_name(f"{folder.name}.{old}")
         folder.rename(target)
         log.warning("%s was made with other settings; moved to %s, starting afresh", folder, target)
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m classifier.demo``: the demo command of :mod:`classifier.cli`, run with
-    the project's error policy (one line and exit 1 for bad data, 2 for a bad option)."""
-    from labkit.cli import run_cli
-
-    from .cli import demo
-    run_cli(demo, "python -m classifier.demo", argv)
-
-
-if __name__ == "__main__":
-    main()

@@ -1,7 +1,6 @@
 """`classify export MODELDIR --hub-ready OUT`: check a model directory is complete, copy it.
 
-Pushing to the Hugging Face hub needs a network; this machine has none, so
-:func:`push_to_hub` says so instead of failing half-way.
+The copy is what `huggingface-cli upload REPO_ID OUT` (on a networked machine) uploads.
 """
 
 from __future__ import annotations
@@ -39,11 +38,3 @@ def export_hub_ready(model_dir: str | Path, out: str | Path) -> list[str]:
             (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(model_dir / rel, tmp / rel)
     return files
-
-
-def push_to_hub(model_dir: str | Path, repo_id: str | None = None) -> None:
-    """Always an error here: uploading needs a network, which this machine does not have."""
-    raise ClassifierError(
-        f"cannot push {model_dir} to the Hugging Face hub: pushing needs a network connection "
-        "and this machine has none. Copy the --hub-ready folder to a networked machine and run "
-        "`huggingface-cli upload REPO_ID FOLDER` there")

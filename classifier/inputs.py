@@ -1,8 +1,4 @@
-"""Records for the classifier from files (any format corpora reads) or a named task.
-
->>> parse_column("2"), parse_column("label"), parse_column(None)
-(2, 'label', None)
-"""
+"""Records for the classifier from files (any format corpora reads) or a named task."""
 
 from __future__ import annotations
 
@@ -15,13 +11,6 @@ from corpora.readers import ReadOptions, read_many
 from corpora.records import ReadReport, Record
 
 log = logging.getLogger(__name__)
-
-
-def parse_column(value: str | None) -> str | int | None:
-    """A column given on the command line: a 0-based index if all digits, else a name."""
-    if value is None:
-        return None
-    return int(value) if value.isdigit() else value
 
 
 def read_files(paths: Sequence[str | Path], options: ReadOptions) -> list[Record]:

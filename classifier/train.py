@@ -12,12 +12,9 @@ clipping, early stopping; dynamic padding and length-grouped batches.
 from __future__ import annotations
 
 import logging
-import resource
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import torch
@@ -27,83 +24,16 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer
 from .artifacts import save_model_dir
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .config import TrainConfig
-from .data import (EncodedSet, PadCollator, choose_max_length, class_names, encode, holdout,
-                   label_ids, token_lengths)
+from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
 from .errors import ClassifierError
 from .metrics import classification_metrics, softmax, summary_line
 from .predict import predict_proba
 from .presets import build_config
-from .runtime import set_threads
+from .run_types import Splits, TrainResult, prepare_splits, split_sizes
+from .runtime import PeakMemory, set_threads
 from .sampler import LengthGroupedBatches
 
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class TrainResult:
-    """What a run produced. ``metrics`` are the test metrics (validation if no test set)."""
-
-    metrics: dict
-    valid_metrics: dict
-    history: list[dict]
-    costs: dict
-    confusion: list
-    classes: list[str]
-    config: TrainConfig
-    max_length: int | None = None
-    truncated: dict = field(default_factory=dict)
-    best_epoch: float | None = None
-    model_dir: Path | None = None
-    model: Any = field(default=None, repr=False)
-
-    def to_dict(self) -> dict:
-        return {"metrics": self.metrics, "valid_metrics": self.valid_metrics,
-                "history": self.history, "costs": self.costs, "confusion": self.confusion,
-                "classes": self.classes, "config": self.config.to_dict(),
-                "max_length": self.max_length, "truncated": self.truncated,
-                "best_epoch": self.best_epoch,
-                "model_dir": None if self.model_dir is None else str(self.model_dir)}
-
-
-@dataclass
-class Splits:
-    """Records and label indices of the three splits (test may be absent)."""
-
-    classes: list[str]
-    train: list
-    valid: list
-    test: list | None
-    y_train: list[int]
-    y_valid: list[int]
-    y_test: list[int] | None
-    held_out: bool = False
-
-
-def prepare_splits(config: TrainConfig, train_records, valid_records=None,
-                   test_records=None) -> Splits:
-    """Classes from train; a stratified hold-out when no validation set; label checks.
-
-    ``None`` means "not given"; an empty list is an empty split (an error).
-    """
-    train = list(train_records)
-    classes = class_names(train, "train")
-    held_out = valid_records is None
-    if held_out:
-        train, valid = holdout(train, config.valid_fraction, config.seed)
-        log.info("no validation set given: held out a stratified %d of %d training sequences",
-                 len(valid), len(valid) + len(train))
-    else:
-        valid = list(valid_records)
-    test = None if test_records is None else list(test_records)
-    return Splits(classes, train, valid, test, label_ids(train, classes, "train"),
-                  label_ids(valid, classes, "validation"),
-                  None if test is None else label_ids(test, classes, "test"), held_out)
-
-
-def _data_info(splits: Splits) -> dict:
-    return {"train": len(splits.train), "valid": len(splits.valid),
-            "test": None if splits.test is None else len(splits.test),
-            "valid_held_out_from_train": splits.held_out}
 
 
 def train_classifier(config: TrainConfig, tokenizer, train_records, valid_records=None,
@@ -115,7 +45,7 @@ def train_classifier(config: TrainConfig, tokenizer, train_records, valid_record
     Raises :class:`corpora.errors.LabError` subclasses for bad input before any output.
     """
     splits = prepare_splits(config, train_records, valid_records, test_records)
-    info = {"data": {**(data_info or {}), **_data_info(splits)}}
+    info = {"data": {**(data_info or {}), **split_sizes(splits)}}
     if config.arch == "kmer-logreg":
         from .baseline_train import train_baseline
         return train_baseline(config, splits, info, out_dir)
@@ -167,34 +97,9 @@ def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
     return _position_limit(cfg)
 
 
-def _reset_peak_memory() -> None:
-    """Start a new peak (Linux: writing 5 to clear_refs resets VmHWM) for this run alone."""
-    if torch.cuda.is_available():
-        torch.cuda.reset_peak_memory_stats()
-    try:
-        with open("/proc/self/clear_refs", "w") as fh:
-            fh.write("5")
-    except OSError:
-        pass
-
-
-def _peak_memory_mb() -> float:
-    """Peak GPU memory, or the process's peak resident memory since the last reset."""
-    if torch.cuda.is_available():
-        return round(torch.cuda.max_memory_allocated() / 2**20, 1)
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
-
-
 def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
     set_threads(config.threads)
-    _reset_peak_memory()
+    peak = PeakMemory().start()  # stopped when the costs are written
     limit = _check_init_tokenizer(config, tok)
     lengths = token_lengths(tok, splits.train)
     if config.max_length is not None:
@@ -271,7 +176,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
     costs = {"params": params, "train_seconds": round(train_s, 2),
              "train_wall_seconds": round(wall, 2), "epochs": round(epochs_run, 2),
              "train_seqs_per_s": round(len(splits.train) * epochs_run / train_s, 1),
-             "peak_memory_mb": _peak_memory_mb(),
+             "peak_memory_mb": peak.stop(),
              "mean_tokens_per_seq": round(float(np.mean(lengths)) - 2, 2),
              "max_length": max_len, "vocab_size": tok.vocab_size,
              "device": str(next(model.parameters()).device), "threads": torch.get_num_threads()}

@@ -15,7 +15,7 @@ from .similarity import cluster, similar_pairs
 from .splits import Split, SplitReport, similarity_split, stratified_split
 from .tasks import TASKS, TaskData, load_files, load_task
 
-__version__ = "0.1.0"
+from labkit import __version__
 
 __all__ = [
     "ChecksumError", "FileFormatError", "LabError", "LabelError", "ReadOptions",

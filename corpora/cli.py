@@ -11,7 +11,8 @@ import click
 
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 
-from .selex.config import SelexConfig
+from .read_options import ReadOptions
+from .selex.selex_config import SelexConfig
 
 
 cli = lab_group("Read, label, split and simulate aptamer sequence corpora.")
@@ -64,39 +65,10 @@ def simulate_cmd(out, reads, fmt, annotations, **settings) -> None:
 
 # --- tasks, fetch, describe -------------------------------------------------------------
 
-def _column(value: str | None):
-    """A column given on the command line: a 0-based index if it is a number."""
-    return int(value) if value is not None and value.isdigit() else value
-
-
-def read_options(f):
-    """Options that fill :class:`corpora.readers.ReadOptions` (for commands reading files)."""
-    from .readers import LABEL_SOURCES
-
-    for decl, kw in reversed([
-        ("--format", dict(type=click.Choice(["fasta", "fastq", "lines", "csv", "tsv", "json"]),
-                          default=None, help="Input format [default: sniffed from content].")),
-        ("--alphabet", dict(type=click.Choice(["auto", "dna", "rna"]), default="auto",
-                            show_default=True, help="Write T (dna) or U (rna); auto keeps the majority.")),
-        ("--iupac", dict(type=click.Choice(["reject", "drop", "keep"]), default="reject",
-                         show_default=True, help="Records with ambiguity letters (N, R, Y...).")),
-        ("--on-invalid", dict(type=click.Choice(["reject", "drop"]), default="reject",
-                              show_default=True, help="Records with other bad characters.")),
-        ("--seq-column", dict(default=None, help="Sequence column (name or 0-based index).")),
-        ("--label-column", dict(default=None, help="Label column (name or 0-based index).")),
-        ("--score-column", dict(default=None, help="Score column (name or 0-based index).")),
-        ("--label-from", dict(type=click.Choice(list(LABEL_SOURCES)), default="auto",
-                              show_default=True, help="Where labels come from.")),
-    ]):
-        f = click.option(decl, **kw)(f)
-    return f
-
-
-def _read_kwargs(kw: dict) -> dict:
-    out = {k: kw.pop(k) for k in ("format", "alphabet", "iupac", "on_invalid", "label_from")}
-    for k in ("seq_column", "label_column", "score_column"):
-        out[k] = _column(kw.pop(k))
-    return out
+#: The reading options of `corpora describe` (ReadOptions fields; the others keep defaults).
+DESCRIBE_READ_FIELDS = ("format", "alphabet", "iupac", "on_invalid", "seq_column", "label_column",
+                        "score_column", "label_from")
+read_options = dataclass_options(ReadOptions, only=DESCRIBE_READ_FIELDS)
 
 
 mirror_option = click.option(
@@ -182,11 +154,11 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
 
     from labkit.atomic import atomic_write
     from .describe import describe_parts, format_description
-    from .readers import ReadOptions, read_records
+    from .readers import read_records
     from .records import ReadReport
     from .tasks import load_task, read_report_dict
 
-    read_kw = _read_kwargs(kw)
+    read_kw = {k: kw.pop(k) for k in DESCRIBE_READ_FIELDS}
     if Path(target).is_dir():
         raise click.BadParameter(f"{target} is a folder; give a sequence file or a task name",
                                  param_hint="TASK_OR_FILE")

@@ -68,20 +68,6 @@ def dedup_exact(records: Iterable[Record], report: DedupReport | None = None,
         yield rec
 
 
-def count_unique(seqs: Iterable[str]) -> tuple[int, int]:
-    """(total, distinct) sequences, streaming.
-
-    >>> count_unique(["AC", "GG", "AC"])
-    (3, 2)
-    """
-    seen: set[str] = set()
-    n = 0
-    for s in seqs:
-        n += 1
-        seen.add(s)
-    return n, len(seen)
-
-
 def thin(records: Iterable[Record], identity: float = 0.9, metric: str = "edit",
          report: DedupReport | None = None) -> list[Record]:
     """Keep records that are not near-identical to one kept before them.

@@ -41,12 +41,16 @@ class LabelReport:
     """What labelling kept and dropped, for logs and task reports."""
 
     kept: int = 0
+    #: records without a label
     dropped_empty: int = 0
+    #: labels the mapping does not know (``unknown="drop"``); which ones: ``unmapped``
     dropped_unmapped: int = 0
+    unmapped: Counter = field(default_factory=Counter)
+    #: records whose sequence also occurs under another label (all copies go)
     dropped_conflicting: int = 0
+    #: score binning: scores between the bins; ``thresholds`` holds the bin edges
     dropped_middle: int = 0
     dropped_no_score: int = 0
-    unmapped: Counter = field(default_factory=Counter)
     thresholds: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict:

@@ -10,62 +10,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from Bio.SeqIO.FastaIO import SimpleFastaParser
 from Bio.SeqIO.QualityIO import FastqGeneralIterator
 
-from .alphabet import (_TO_DNA, _TO_RNA, ALPHABETS, IUPAC_POLICIES, Ambiguous,
-                       InvalidSequence, normalize)
+from .alphabet import _TO_DNA, _TO_RNA, Ambiguous, InvalidSequence, normalize
 from .errors import FileFormatError, LabError, SequenceError
-from .formats import FORMATS, open_text, sniff_format
+from .formats import open_text, sniff_format
+from .read_options import ReadOptions
 from .records import ReadReport, Record
 from .tables import json_records, table_records
 
 log = logging.getLogger(__name__)
 
 _PLAIN = frozenset("ACGTU")
-LABEL_SOURCES = ("auto", "header", "column", "file", "none")
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    """How to read and normalise a file.
-
-    Column names are matched case-insensitively; ``None`` means "find it by its
-    usual names" (``sequence``/``seq``/``aptamer_sequence`` ..., ``label`` ...).
-    A column may also be given as a 0-based index for files without a header.
-    """
-
-    format: str | None = None
-    alphabet: str = "auto"
-    iupac: str = "reject"
-    seq_column: str | int | None = None
-    label_column: str | int | None = None
-    score_column: str | int | None = None
-    id_column: str | int | None = None
-    header: bool | None = None  # CSV/TSV: None sniffs whether row 1 is a header
-    label_from: str = "auto"
-    label_value: str | None = None  # label_from="file": the label of every record
-    on_invalid: str = "reject"  # "drop": skip records with other bad letters (counted)
-    # False: skip the duplicate-id check, whose set of ids grows with every record;
-    # counting or deduplicating a huge FASTQ then holds only what the caller keeps.
-    # None: check where ids come from the file (not FASTQ, not plain lines).
-    check_ids: bool | None = None
-
-    def __post_init__(self) -> None:
-        if self.format is not None and self.format not in FORMATS:
-            raise ValueError(f"format must be one of {FORMATS}, got {self.format!r}")
-        if self.alphabet not in ALPHABETS:
-            raise ValueError(f"alphabet must be one of {ALPHABETS}, got {self.alphabet!r}")
-        if self.iupac not in IUPAC_POLICIES:
-            raise ValueError(f"iupac must be one of {IUPAC_POLICIES}, got {self.iupac!r}")
-        if self.on_invalid not in ("reject", "drop"):
-            raise ValueError(f"on_invalid must be 'reject' or 'drop', got {self.on_invalid!r}")
-        if self.label_from not in LABEL_SOURCES:
-            raise ValueError(f"label_from must be one of {LABEL_SOURCES}, got {self.label_from!r}")
 
 
 class _LineCounter:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit.atomic import atomic_write
+from labkit.checksum import CHUNK, sha256_file
 from .errors import ChecksumError, LabError
 
 log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://raw.githubusercontent.com"
-_CHUNK = 1 << 20
 
 
 class DatasetError(LabError):
@@ -155,15 +155,6 @@ def get_dataset(name: str) -> Dataset:
     return DATASETS[name]
 
 
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, read in 1 MiB chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _verified(path: Path, f: DataFile) -> bool:
     """True when ``path`` holds the right bytes; raises ChecksumError when it does not."""
     st = path.stat()
@@ -180,7 +171,7 @@ def _copy_checked(stream, dest: Path, f: DataFile, origin: str) -> None:
     """Write ``stream`` to ``dest`` atomically, failing (no file left) on a wrong sha256."""
     h = hashlib.sha256()
     with atomic_write(dest, "wb") as out:
-        while chunk := stream.read(_CHUNK):
+        while chunk := stream.read(CHUNK):
             h.update(chunk)
             out.write(chunk)
         found = h.hexdigest()

@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 
 from rapidfuzz.distance import Hamming, Levenshtein
 
-METRICS = ("edit", "hamming")
+DISTANCES = ("edit", "hamming")
 
 
 def max_distance(length: int, identity: float) -> int:
@@ -34,8 +34,8 @@ def max_distance(length: int, identity: float) -> int:
 def _check(identity: float, metric: str) -> None:
     if not 0.5 <= identity <= 1.0:
         raise ValueError(f"identity must be between 0.5 and 1.0 (e.g. 0.9), got {identity}")
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if metric not in DISTANCES:
+        raise ValueError(f"metric must be one of {DISTANCES}, got {metric!r}")
 
 
 def _pieces(length: int, d: int) -> list[tuple[int, int]]:
@@ -209,17 +209,3 @@ def cluster(seqs: Sequence[str], identity: float = 0.9, metric: str = "edit") ->
             parent[max(ru, rv)] = min(ru, rv)
     ids: dict[int, int] = {}
     return [ids.setdefault(find(u), len(ids)) for u in which]
-
-
-def neighbours(seqs: Sequence[str], identity: float = 0.9,
-               metric: str = "edit") -> list[list[int]]:
-    """For each sequence, the indices of the others similar to it (sorted).
-
-    >>> neighbours(["ACGTACGTAC", "ACGTACGTAA", "GGGG"])
-    [[1], [0], []]
-    """
-    out: list[list[int]] = [[] for _ in seqs]
-    for i, j in similar_pairs(seqs, identity, metric):
-        out[i].append(j)
-        out[j].append(i)
-    return [sorted(n) for n in out]

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .records import Record
-from .similarity import METRICS, cluster
+from .similarity import DISTANCES, cluster
 
 SPLITS = ("train", "valid", "test")
 
@@ -94,14 +94,8 @@ def stratified_split(records: Sequence[Record], valid: float = 0.1, test: float 
     ({'train': 14, 'valid': 2, 'test': 4}, {'a': 2, 'b': 2})
     """
     _check_fractions(valid, test)
-    by_label: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(records):
-        by_label[str(r.label)].append(i)
-    rng = random.Random(seed)
     where: dict[int, str] = {}
-    for label in sorted(by_label):
-        idx = by_label[label][:]
-        rng.shuffle(idx)
+    for idx in _shuffled_by_label(records, seed).values():
         n_test, n_valid = round(len(idx) * test), round(len(idx) * valid)
         for k, i in enumerate(idx):
             where[i] = "test" if k < n_test else "valid" if k < n_test + n_valid else "train"
@@ -111,17 +105,41 @@ def stratified_split(records: Sequence[Record], valid: float = 0.1, test: float 
     return make_split(parts["train"], parts["valid"], parts["test"], "stratified", seed)
 
 
-def holdout_valid(train: Sequence[Record], test: Sequence[Record], valid: float = 0.1,
-                  seed: int = 0, method: str = "given test, stratified valid") -> Split:
-    """Keep a given test set; draw a stratified validation part from train.
+def stratified_subsample(records: Sequence[Record], n: int | None, seed: int = 0) -> list[Record]:
+    """A stratified random subsample of ``n`` records, in input order (all if n is None).
 
-    >>> tr = [Record(f"r{i}", "ACGT"[i % 4] * 5, "ab"[i % 2]) for i in range(20)]
-    >>> s = holdout_valid(tr, [Record("t", "AAAAA", "a")], valid=0.2)
-    >>> s.report.sizes, s.report.test_in_train
-    ({'train': 16, 'valid': 4, 'test': 1}, 1)
+    Every class keeps at least one record; the same seeded draw as :func:`stratified_split`.
+
+    >>> recs = [Record(f"r{i}", "ACGU"[i % 4] * 4, "ab"[i % 2]) for i in range(10)]
+    >>> [r.id for r in stratified_subsample(recs, 4, seed=0)]
+    ['r1', 'r2', 'r4', 'r5']
     """
-    inner = stratified_split(train, valid=0.0, test=valid, seed=seed)
-    return make_split(inner.train, inner.test, list(test), method, seed)
+    if n is None or len(records) <= n:
+        return list(records)
+    by_label = _shuffled_by_label(records, seed)
+    quotas = {lab: max(1, round(n * len(idx) / len(records))) for lab, idx in by_label.items()}
+    while sum(quotas.values()) > n:  # rounding up may overshoot by a few
+        quotas[max(quotas, key=quotas.get)] -= 1
+    keep = [i for lab, idx in by_label.items() for i in idx[:quotas[lab]]]
+    return [records[i] for i in sorted(keep)]
+
+
+def _shuffled_by_label(records: Sequence[Record], seed: int) -> dict[str, list[int]]:
+    """Record indices per label (labels sorted), each list shuffled by one seeded RNG.
+
+    >>> _shuffled_by_label([Record("x", "A", "b"), Record("y", "C", "a"), Record("z", "G", "b")], 0)
+    {'a': [1], 'b': [0, 2]}
+    """
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        by_label[str(r.label)].append(i)
+    rng = random.Random(seed)
+    out = {}
+    for label in sorted(by_label):
+        idx = by_label[label][:]
+        rng.shuffle(idx)
+        out[label] = idx
+    return out
 
 
 def similarity_split(records: Sequence[Record], valid: float = 0.1, test: float = 0.2,
@@ -142,8 +160,8 @@ def similarity_split(records: Sequence[Record], valid: float = 0.1, test: float 
     (4, 0)
     """
     _check_fractions(valid, test)
-    if metric not in METRICS:
-        raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
+    if metric not in DISTANCES:
+        raise ValueError(f"metric must be one of {DISTANCES}, got {metric!r}")
     ids = cluster([r.seq for r in records], identity, metric)
     members: dict[int, list[int]] = defaultdict(list)
     for i, c in enumerate(ids):

@@ -20,7 +20,7 @@ from .errors import FileFormatError
 from .formats import open_text
 
 if TYPE_CHECKING:
-    from .readers import ReadOptions
+    from .read_options import ReadOptions
 
 SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "read", "rna", "dna")
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")

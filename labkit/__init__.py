@@ -12,4 +12,7 @@ A small neutral package below all three; it imports none of them.
 
 from .errors import LabError
 
-__all__ = ["LabError"]
+#: The version of the whole project (setup.cfg reads it from here).
+__version__ = "0.1.0"
+
+__all__ = ["LabError", "__version__"]

@@ -1,7 +1,7 @@
 """The command lines' shared plumbing: error policy, exit statuses, the group factory.
 
 :func:`run_cli` runs every entry point (``corpora``, ``tokenizer-lab``, ``classify`` and
-``python -m classifier.demo``): a :class:`~labkit.errors.LabError` becomes one line on
+``classify demo``): a :class:`~labkit.errors.LabError` becomes one line on
 stderr and exit status 1; click's usage errors (a bad option, argument or option value)
 exit 2; a traceback shows only with ``--debug``. This is the only module of ``labkit``
 that imports click.
@@ -78,30 +78,20 @@ def lab_group(help_text: str) -> click.Group:
     return group
 
 
-def lab_command(f: Callable) -> click.Command:
-    """A stand-alone command (no group) with the common options, e.g. the demo.
-
-    The function receives its own options only; --debug/--quiet/--verbose are handled here.
-    """
-    import functools
-
-    @functools.wraps(f)
-    def wrapper(debug: bool, quiet: bool, verbose: bool, **kw):
-        setup_logging(quiet, verbose)
-        return f(**kw)
-
-    return click.command(context_settings=CONTEXT_SETTINGS)(common_options(wrapper))
-
-
-def dataclass_options(cls, *, exclude=(), names=None, short=None, override=None) -> Callable:
+def dataclass_options(cls, *, only=None, exclude=(), names=None, params=None, short=None,
+                      override=None, overlay=False) -> Callable:
     """A decorator adding one click option per field of the dataclass ``cls``.
 
     Name (``--field-name``, or ``names[field]``), type, default, help text (the field's
     ``metadata["help"]``) and choices (``metadata["choices"]``) come from the field, so
     each is written once and ``--help`` shows it. A field whose default is None shows
-    ``metadata["unset"]`` (what None means) as its default. ``short`` adds a short flag,
-    ``override`` replaces click keywords of one option (a CLI-only choice, say), and
-    ``exclude`` leaves fields out (the command line fills them otherwise).
+    ``metadata["unset"]`` (what None means) as its default; ``metadata["convert"]``
+    turns the text given into the field's value (a column name or index, say).
+    ``only``/``exclude`` pick the fields (the command line fills the others otherwise),
+    ``params`` renames the Python argument, ``short`` adds a short flag, and ``override``
+    replaces click keywords of one option (a CLI-only choice, say). With ``overlay`` every
+    option defaults to None (not given), so it overrides a settings file only when given;
+    the field's own default is still shown.
 
     >>> from dataclasses import dataclass, field
     >>> @dataclass(frozen=True)
@@ -126,13 +116,14 @@ def dataclass_options(cls, *, exclude=(), names=None, short=None, override=None)
       --help                  Show this message and exit.
     <BLANKLINE>
     """
-    names, short, override = names or {}, short or {}, override or {}
+    names, params, short, override = names or {}, params or {}, short or {}, override or {}
 
     def decorate(f: Callable) -> Callable:
         for fld in reversed(_fields(cls)):
-            if fld.name not in exclude:
+            if fld.name not in exclude and (only is None or fld.name in only):
                 flag = names.get(fld.name, fld.name.replace("_", "-"))
-                decls, kw = _option(fld, _field_type(cls, fld.name), flag)
+                decls, kw = _option(fld, _field_type(cls, fld.name), flag,
+                                    params.get(fld.name, fld.name), overlay)
                 f = click.option(*decls, *short.get(fld.name, ()),
                                  **{**kw, **override.get(fld.name, {})})(f)
         return f
@@ -156,19 +147,25 @@ def _field_type(cls, name: str):
     return hint
 
 
-def _option(fld, kind, flag: str) -> tuple[tuple[str, ...], dict]:
+def _option(fld, kind, flag: str, param: str, overlay: bool) -> tuple[tuple[str, ...], dict]:
     import dataclasses
     default = fld.default_factory() if fld.default is dataclasses.MISSING else fld.default
     meta = fld.metadata
     kw = {"default": default, "help": meta.get("help", ""),
           "show_default": meta.get("unset", "none") if default is None else True}
-    if kind is bool:
-        return (f"--{flag}/--no-{flag}", fld.name), kw
+    if overlay:
+        kw["default"] = None
+        if default is not None and default != ():
+            kw["show_default"] = ",".join(map(str, default)) if isinstance(default, tuple) else str(default)
+    if "convert" in meta:
+        kw["callback"] = lambda ctx, p, value: meta["convert"](value)
+    if kind is bool and not overlay:
+        return (f"--{flag}/--no-{flag}", param), kw
     if "choices" in meta:
         kw["type"] = click.Choice(list(meta["choices"]))
-    elif kind in (int, float, str):
+    elif kind in (int, float, str, bool):
         kw["type"] = kind
-    return (f"--{flag}", fld.name), kw
+    return (f"--{flag}", param), kw
 
 
 def make_config(cls, **values):

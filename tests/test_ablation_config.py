@@ -74,11 +74,11 @@ def test_relative_data_paths_follow_the_toml(tmp_path):
     ('task = "x"', "no tokenizers"),
     ('task = "x"\ntokenizers = ["char", "char"]', "listed twice"),
     ('task = "x"\ntokenizers = ["char"]\nseeds = []', "seeds must be distinct"),
-    ('task = "x"\ntokenizers = ["char"]\nprimary_metric = "loss"', "primary_metric 'loss'"),
+    ('task = "x"\ntokenizers = ["char"]\nprimary_metric = "loss"', "primary_metric must be one of .*, got 'loss'"),
     ('task = "x"\ntokenizers = ["char"]\nepoch = 3', r"unknown ablation setting\(s\) \['epoch'\]"),
     ('train = "a.csv"\ntokenizers = ["char"]', "--data needs --test"),
     ('task = "x"\ntokenizers = ["kmer"]', "needs its k"),
-    ("task = [", "not valid TOML"),
+    ("task = [", r"damaged TOML: Invalid value \(at end of document\)"),
 ])
 def test_bad_configs_say_what_to_fix(tmp_path, toml, message):
     path = tmp_path / "bad.toml"

@@ -30,7 +30,7 @@ def _results(n_seeds=3):
                 "costs": {"vocab_size": vocab, "tokenizer_train_s": 0.1, "tokens_per_seq": 80 / (1 + vocab / 64),
                           "params": 400_000 + vocab * 64, "train_s": 10.0 + seed, "train_seqs_per_s": 500.0,
                           "peak_mem_mb": 300.0},
-                "intrinsic": {"nt_per_token": 1 + vocab / 256, "boundary_f1": 0.5},
+                "intrinsic": {"random_region_nt_per_token": 1 + vocab / 256, "boundary_f1": 0.5},
                 "history": [{"epoch": e, "train_loss": 1 / e, "eval_loss": 1.1 / e} for e in (1, 2, 3)],
                 "confusion": {"labels": ["binder", "nonbinder"], "matrix": [[40, 10], [8, 42]]}})
     for seed in range(n_seeds):

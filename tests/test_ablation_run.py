@@ -103,7 +103,7 @@ def test_every_run_recorded_with_metrics_and_costs(ablation):
         assert r["confusion"]["labels"] == ["bind", "free"]
     char = next(r for r in full["runs"] if r["run_id"] == "char.seed0")
     assert char["costs"]["tokens_per_seq"] == 24.0  # one token per nucleotide
-    assert char["intrinsic"]["nt_per_token"] == 1.0
+    assert char["intrinsic"]["random_region_nt_per_token"] == 1.0
     assert char["costs"]["tokenizer_train_s"] >= 0 and char["history"]
     assert (out / "runs" / "char.seed0" / "tokenizer" / "tokenizer.json").is_file()
     # the data section: split sizes, class counts, overlap
@@ -159,8 +159,8 @@ def test_killed_run_is_redone_identically(ablation):
     new = {r["run_id"]: r for r in again["runs"]}["bpe-40.seed1"]
     assert new["metrics"] == old["metrics"]  # same seed, same numbers
     assert new["confusion"] == old["confusion"]
-    assert again["summary"] == full["summary"] or all(
-        a["metrics"] == b["metrics"] for a, b in zip(again["summary"], full["summary"]))
+    # the summary's costs (timings) differ run to run; its metrics do not
+    assert [a["metrics"] for a in again["summary"]] == [b["metrics"] for b in full["summary"]]
 
 
 def test_other_settings_cannot_reuse_the_folder(ablation):
@@ -190,7 +190,8 @@ def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):
     args = [a.format(d=tmp_path) for a in args]
     result = CliRunner().invoke(cli, ["ablate", *args, "--out", str(out)])
     assert result.exit_code == code
-    assert message in result.output or message in str(result.exception)
+    # usage errors are printed by click; a LabError reaches run_cli (not used by CliRunner)
+    assert message in (result.output if code == 2 else str(result.exception))
     assert not out.exists()
 
 
@@ -221,7 +222,7 @@ def test_explain_motifs_switch_adds_the_best_runs_motifs(ablation, tmp_path):
     out = tmp_path / "run"
     shutil.copytree(ablation["out"], out)
     before = _mtimes(out / "runs")
-    _ablate(ablation["data_dir"] / "tiny.toml", "--seeds", "0,1", "--explain-motifs", "--out", out)
+    _ablate(ablation["data_dir"] / "tiny.toml", "--seeds", "0,1", "--explain-motifs", "true", "--out", out)
     assert _mtimes(out / "runs") == before
     res = json.loads((out / "results.json").read_text())
     assert set(res["motifs"]) == {"char", "bpe:40"}

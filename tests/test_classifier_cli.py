@@ -133,7 +133,7 @@ def test_export(setup, tmp_path, capsys):
     assert (tmp_path / "hub" / "model.safetensors").is_file()
     assert (tmp_path / "hub" / "plots" / "confusion_matrix.png").is_file()
     code, _, err = run_main(["export", str(setup / "model"), "--push"], capsys)
-    assert code == 1 and "pushing needs a network connection" in _one_line_error(err)
+    assert code == 2 and "No such option '--push'" in err  # removed: it could only fail
     import shutil
     shutil.copytree(setup / "model", tmp_path / "partial")
     (tmp_path / "partial" / "history.csv").unlink()

@@ -13,7 +13,7 @@ from classifier.config import PretrainConfig, TrainConfig
 from classifier.explain.config import ExplainConfig
 from corpora.cli import SIMULATE_EXCLUDE
 from corpora.cli import cli as corpora
-from corpora.selex.config import SelexConfig
+from corpora.selex.selex_config import SelexConfig
 from tokenizer_lab.cli import CLI_ONLY_CHOICES
 from tokenizer_lab.cli import cli as tokenizer_lab
 from tokenizer_lab.spec import TokenizerSpec
@@ -51,6 +51,23 @@ def test_every_field_has_its_option_with_the_same_default_and_help(group, name, 
     for option in command.params:  # the options of the command line itself have help too
         if isinstance(option, click.Option) and option.name != "help":
             assert option.help, f"{name} {option.opts[0]} has no help text"
+
+
+def test_ablate_options_overlay_the_config_file():
+    """classify ablate: every AblationConfig field is an option that is None unless given
+    (so it overrides the TOML only then), showing the field's default."""
+    from classifier.ablation.config import AblationConfig
+    command = classify.commands["ablate"]
+    params = {p.name: p for p in command.params}
+    ctx = click.Context(command, info_name="ablate")
+    for f in dataclasses.fields(AblationConfig):
+        if f.name == "train_options":  # a TOML table of TrainConfig fields
+            assert f.name not in params
+            continue
+        option = params[f.name]
+        assert option.default is None and option.help == f.metadata["help"]
+        if _default(f) not in (None, ()):
+            assert f"[default: ({option.show_default})]" in option.get_help_record(ctx)[1]
 
 
 def test_help_shows_defaults_from_the_dataclass():

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from corpora import ChecksumError
-from corpora.registry import DATASETS, DatasetError, dataset_files, fetch, sha256_file
+from corpora.registry import DATASETS, DatasetError, dataset_files, fetch
+from labkit.checksum import sha256_file
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,8 @@ import pytest
 
 from corpora import Record
 from corpora.similarity import cluster
-from corpora.splits import holdout_valid, similarity_split, stratified_split
+from corpora.splits import similarity_split, stratified_split
+from corpora.tasks import SplitPlan
 
 
 def _records(n_per_class=(60, 30, 10), seed=0, length=24):
@@ -48,9 +49,9 @@ def test_split_reports_verbatim_overlap():
     assert s.report.test_in_train_or_valid == 2
 
 
-def test_holdout_valid_keeps_given_test():
+def test_task_holdout_keeps_given_test():
     train, test = _records(seed=1), _records((5, 5, 5), seed=2)
-    s = holdout_valid(train, test, valid=0.1, seed=0)
+    s = SplitPlan(0).holdout(train, test, "given train/test", valid=0.1)
     assert s.test == test
     assert s.report.sizes == {"train": 90, "valid": 10, "test": 15}
     assert s.report.classes["valid"] == {"class0": 6, "class1": 3, "class2": 1}

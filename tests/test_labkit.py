@@ -52,7 +52,7 @@ BAD_VALUES = [
                         "--epochs", "0", "--out", "{tmp}/m"]),
     ("classifier.cli", ["ablate", "--data", "{tmp}/reads.txt", "--test", "{tmp}/reads.txt",
                         "--tokenizers", "char", "--lr", "-1", "--out", "{tmp}/a"]),
-    ("classifier.demo", ["--out", "{tmp}/demo", "--jobs", "0"]),
+    ("classifier.cli", ["demo", "--out", "{tmp}/demo", "--jobs", "0"]),
 ]
 
 

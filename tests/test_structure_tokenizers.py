@@ -13,7 +13,7 @@ from transformers import AutoTokenizer
 from corpora.simulate import SelexConfig, simulate
 from tokenizer_lab import TokenizerError, load_tokenizer, train_tokenizer
 from tokenizer_lab.structure import annotate, boundaries, fold
-from tokenizer_lab.structure.reads import prefold, structures
+from tokenizer_lab.structure.reads import structures
 from tokenizer_lab.structure.measures import tokenizer_structure_scores
 from tokenizer_lab.structure.pretokenize import joint_decode
 
@@ -105,12 +105,6 @@ def test_struct_alphabet_text_carries_bases_and_elements(toks, reads):
 def test_struct_alphabet_rejects_a_vocabulary_below_its_alphabet(reads):
     with pytest.raises(TokenizerError, match="too small for struct-alphabet: use at least 33"):
         train_tokenizer(reads[:30], algorithm="struct-alphabet", vocab_size=20, primers="keep")
-
-
-def test_prefold_folds_once_for_structure_aware_only(toks):
-    seqs = _random_rna(5, seed=7)
-    assert prefold(toks["struct-bpe"], seqs) == 5
-    assert prefold(toks["bpe"], seqs) == 0
 
 
 @pytest.fixture(scope="module")

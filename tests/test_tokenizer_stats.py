@@ -13,7 +13,7 @@ from tokenizer_lab import train_tokenizer
 from tokenizer_lab.cli import cli, main
 from tokenizer_lab.metrics import (boundary_counts, boundary_scores, corpus_stats, prf,
                                    renyi_efficiency, renyi_entropy)
-from tokenizer_lab.motifs import locate_motifs, motif_recovery, read_motif_list, recovered
+from tokenizer_lab.motif_recovery import locate_motifs, motif_recovery, read_motif_list, recovered
 
 
 def test_renyi_by_hand():

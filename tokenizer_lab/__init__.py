@@ -11,7 +11,7 @@ from .errors import TokenizerError
 from .spec import SPECIAL_TOKENS, TokenizerSpec
 from .train import train_tokenizer
 
-__version__ = "0.1.0"
+from labkit import __version__
 
 __all__ = ["LabTokenizer", "SPECIAL_TOKENS", "TokenizerError", "TokenizerSpec",
            "load_tokenizer", "train_tokenizer"]

@@ -22,7 +22,6 @@ token when the training corpus is tokenized).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -35,6 +34,7 @@ from transformers import PreTrainedTokenizerFast
 
 from corpora.alphabet import InvalidSequence, normalize
 from labkit.atomic import atomic_dir
+from labkit.checksum import sha256_file
 
 from . import algorithms
 from .errors import TokenizerError
@@ -62,10 +62,6 @@ def wrap_hf(tok: Tokenizer) -> PreTrainedTokenizerFast:
     """The transformers face of a ``tokenizers.Tokenizer`` with our special tokens."""
     return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False,
                                    **_SPECIAL_KW)
-
-
-def _sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class LabTokenizer:
@@ -218,7 +214,7 @@ class LabTokenizer:
             specials = tmp / "special_tokens_map.json"
             if not specials.exists():
                 specials.write_text(json.dumps(_SPECIAL_KW, indent=2) + "\n")
-            meta = dict(self.meta, files={"tokenizer.json": _sha256_file(tmp / "tokenizer.json")})
+            meta = dict(self.meta, files={"tokenizer.json": sha256_file(tmp / "tokenizer.json")})
             (tmp / "lab.json").write_text(json.dumps(meta, indent=2) + "\n")
             (tmp / "vocab.txt").write_text("\n".join(self.vocab_lines()) + "\n")
         self.meta = meta
@@ -270,7 +266,7 @@ def load_tokenizer(path: str | Path) -> LabTokenizer:
     if not tj.is_file():
         raise TokenizerError(f"{d}: tokenizer.json is missing")
     expected = meta.get("files", {}).get("tokenizer.json")
-    if expected and _sha256_file(tj) != expected:
+    if expected and sha256_file(tj) != expected:
         raise TokenizerError(f"{tj}: sha256 differs from the one in lab.json; the file was "
                              "changed or damaged after training")
     try:

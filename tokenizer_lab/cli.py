@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from corpora.formats import FORMATS
+from corpora.read_options import ReadOptions
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 
 from .spec import TokenizerSpec
@@ -23,10 +24,6 @@ ALGORITHMS = ("bpe", "wordpiece", "unigram", "kmer", "char")
 def _algorithm_choices() -> list[str]:
     from .algorithms import names
     return [n for n in ALGORITHMS] + [n for n in names() if n not in ALGORITHMS]
-
-
-def _column(value: str | None):
-    return int(value) if value is not None and value.isdigit() else value
 
 
 cli = lab_group("Train, inspect and compare tokenizers for aptamer sequences.")
@@ -63,21 +60,15 @@ CLI_ONLY_CHOICES = {
               help="Output directory (written atomically).")
 @dataclass_options(TokenizerSpec, short={"algorithm": ("-a",), "vocab_size": ("-V",)},
                    override=CLI_ONLY_CHOICES)
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Corpus format. [default: from the content]")
-@click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
-@click.option("--header/--no-header", default=None, help="CSV/TSV: whether row 1 is a header. [default: sniffed]")
-@click.option("--on-invalid", type=click.Choice(["reject", "drop"]), default="reject",
-              show_default=True, help="Reads with other bad characters: error or skip.")
+@dataclass_options(ReadOptions, only=("format", "seq_column", "header", "on_invalid"),
+                   params={"format": "fmt"})
 def train(corpus, out, fmt, seq_column, header, on_invalid, **spec_fields):
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
-    from corpora.readers import ReadOptions
-
     from .train import train_tokenizer
 
     iupac = spec_fields.pop("iupac")  # drop: skip such reads (a read option), not a spec value
     spec = make_config(TokenizerSpec, iupac="keep" if iupac == "keep" else "reject", **spec_fields)
-    options = ReadOptions(format=fmt, seq_column=_column(seq_column), header=header,
+    options = ReadOptions(format=fmt, seq_column=seq_column, header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
     tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
     tok.save(out)
@@ -177,9 +168,7 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
                    "(e.g. raptgen-sim/multiple_motifs.txt). [default: the records' own "
                    "motif annotation, if any]")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Corpus format. [default: from the content]")
-@click.option("--seq-column", default=None, help="CSV/TSV/JSON sequence column (name or 0-based index).")
+@dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
                    "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
@@ -192,7 +181,7 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
 
     toks = [(d, load_tokenizer(d)) for d in tok_dirs]
     report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
-                                seq_column=_column(seq_column), structure=structure)
+                                seq_column=seq_column, structure=structure)
     click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
 
 

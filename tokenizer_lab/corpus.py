@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from corpora.alphabet import Ambiguous, InvalidSequence, normalize
-from labkit.progress import progress
 from corpora.readers import ReadOptions, read_records
 from corpora.records import ReadReport
+from labkit.checksum import sha256_file
+from labkit.progress import progress
 
 from .errors import TokenizerError
 from .spec import TokenizerSpec
@@ -45,14 +46,6 @@ def _looks_like_path(item) -> bool:
     if isinstance(item, os.PathLike):
         return True
     return isinstance(item, str) and (os.path.isfile(item) or "/" in item or "." in item)
-
-
-def _file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def read_options_for(spec: TokenizerSpec, options: ReadOptions | dict | None) -> ReadOptions:
@@ -93,7 +86,7 @@ def _from_files(paths: list[Path], spec, read_options) -> Corpus:
         report = ReadReport()
         recs = read_records(path, opts, report)
         seqs += [r.seq for r in progress(recs, desc=f"reading {path.name}", unit="reads")]
-        sources.append({"path": str(path), "sha256": _file_sha256(path),
+        sources.append({"path": str(path), "sha256": sha256_file(path),
                         "records": report.records,
                         "dropped": report.dropped_ambiguous + report.dropped_invalid})
     return _finish(seqs, sources)

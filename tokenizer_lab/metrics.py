@@ -14,7 +14,7 @@ Every measure is computed over the whole corpus from the tokens of each sequence
 - the longest tokens of the vocabulary and the most frequent ones on the corpus.
 
 Boundary precision/recall/F1 against reference boundaries (:func:`boundary_scores`) is
-shared with the structure measures and the motif measures (:mod:`tokenizer_lab.motifs`).
+shared with the structure measures and the motif measures (:mod:`tokenizer_lab.motif_recovery`).
 
 >>> round(renyi_efficiency([2, 1, 1], vocab_size=3), 4)
 0.8678

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 
 from corpora.alphabet import AMBIGUOUS
+from labkit.config import check_choices
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")  # ids 0..4, always
 PRIMER_TOKENS = ("[P5]", "[P3]")
@@ -71,12 +72,7 @@ class TokenizerSpec:
     def __post_init__(self) -> None:
         if not isinstance(self.algorithm, str) or not self.algorithm:
             raise ValueError(f"algorithm must be a name such as 'bpe', got {self.algorithm!r}")
-        if self.alphabet not in ALPHABETS:
-            raise ValueError(f"alphabet must be one of {ALPHABETS}, got {self.alphabet!r}")
-        if self.iupac not in IUPAC:
-            raise ValueError(f"iupac must be one of {IUPAC}, got {self.iupac!r}")
-        if self.primers not in PRIMER_MODES:
-            raise ValueError(f"primers must be one of {PRIMER_MODES}, got {self.primers!r}")
+        check_choices(self)
         if not K_RANGE[0] <= self.k <= K_RANGE[1]:
             raise ValueError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, got {self.k} "
                              "(4**k k-mers are enumerated)")

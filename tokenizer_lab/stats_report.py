@@ -37,7 +37,7 @@ from corpora.selex.io import parse_spans
 
 from .errors import TokenizerError
 from .metrics import corpus_stats
-from .motifs import locate_motifs, motif_recovery, read_motif_list
+from .motif_recovery import locate_motifs, motif_recovery, read_motif_list
 
 
 def record_motifs(record) -> list[dict]:

@@ -23,12 +23,22 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from corpora.alphabet import ALPHABETS
+from labkit.config import check_choices
+from labkit.documents import read_document
 from labkit.errors import LabError
 from tokenizer_lab.spec import K_RANGE
+
+from ..presets import PRESETS
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
 GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror", "explain_motifs")
+
+
+def _setting(default, text: str, **meta):
+    """A field with its help text (and ``choices``, ``unset``) for ``classify ablate``."""
+    return field(default=default, metadata={"help": text, **meta})
 
 
 class AblationError(LabError):
@@ -111,28 +121,36 @@ class TokenizerChoice:
 class AblationConfig:
     """Everything that defines an ablation's grid and training (saved in results.json)."""
 
-    name: str = "ablation"
-    task: str | None = None              # a named task (corpora.tasks), or ...
-    train: str | None = None             # ... files: train (required), valid, test
-    valid: str | None = None
-    test: str | None = None
-    mirror: str | None = None            # data mirror for named tasks
-    tokenizers: tuple[TokenizerChoice, ...] = ()
-    seeds: tuple[int, ...] = (0, 1, 2)
-    preset: str = "tiny"
-    epochs: int | None = None            # None: the classifier's default
-    batch_size: int | None = None
-    learning_rate: float | None = None
-    max_length: int | None = None
-    alphabet: str = "auto"
-    baseline_k: int | None = 5           # kmer-logreg baseline; 0 or None: skip it
-    primary_metric: str = "accuracy"     # picks the best tokenizer for the paired tests
-    max_train: int | None = None         # stratified subsample sizes (seed 0), for speed
-    max_valid: int | None = None
-    max_test: int | None = None
-    jobs: int = 1
-    train_options: tuple[tuple[str, Any], ...] = field(default=())  # more TrainConfig fields
-    explain_motifs: bool = False         # report the best run's top motifs per tokenizer
+    name: str = _setting("ablation", "Title of the report.")
+    task: str | None = _setting(None, "A named task (see `corpora tasks`).", unset="--data files")
+    train: str | None = _setting(None, "Training file, instead of --task.", unset="--task")
+    valid: str | None = _setting(None, "Validation file (with --data).",
+                                 unset="a stratified 10% of train")
+    test: str | None = _setting(None, "Test file (with --data).", unset="--task")
+    mirror: str | None = _setting(None, "Data mirror folder for --task.", unset="$CORPORA_MIRROR, else the download cache")
+    tokenizers: tuple[TokenizerChoice, ...] = _setting(
+        (), "The grid's tokenizers, e.g. char,kmer:3,bpe:512,unigram:512.")
+    seeds: tuple[int, ...] = _setting((0, 1, 2), "Seeds, e.g. 0,1,2: every tokenizer runs with each.")
+    preset: str = _setting("tiny", "Model size.", choices=tuple(PRESETS))
+    epochs: int | None = _setting(None, "Epochs per run.", unset="classify train's")
+    batch_size: int | None = _setting(None, "Sequences per training step.", unset="classify train's")
+    learning_rate: float | None = _setting(None, "AdamW peak learning rate.", unset="classify train's")
+    max_length: int | None = _setting(None, "Tokens per sequence.", unset="from the training data")
+    alphabet: str = _setting("auto", "Alphabet of --data files.", choices=ALPHABETS)
+    baseline_k: int | None = _setting(5, "k of the kmer-logreg baseline (0: none).")
+    primary_metric: str = _setting("accuracy", "Metric that picks the best tokenizer for the "
+                                   "paired tests.", choices=METRICS)
+    max_train: int | None = _setting(None, "Stratified subsample of train, seed 0 (speed).",
+                                     unset="all")
+    max_valid: int | None = _setting(None, "Stratified subsample of valid, seed 0 (speed).",
+                                     unset="all")
+    max_test: int | None = _setting(None, "Stratified subsample of test, seed 0 (speed).",
+                                    unset="all")
+    jobs: int = _setting(1, "Runs at once (processes).")
+    train_options: tuple[tuple[str, Any], ...] = _setting(
+        (), "More TrainConfig fields for every run (TOML table [train_options]).")
+    explain_motifs: bool = _setting(False, "Add each tokenizer's best-run top motifs "
+                                    "(classify explain) to the report.")
 
     def __post_init__(self):
         if not self.task and not self.train:
@@ -149,8 +167,7 @@ class AblationConfig:
             raise ValueError(f"tokenizers listed twice: {labels}")
         if not self.seeds or len(set(self.seeds)) != len(self.seeds):
             raise ValueError(f"seeds must be distinct and non-empty, got {list(self.seeds)}")
-        if self.primary_metric not in METRICS:
-            raise ValueError(f"primary_metric {self.primary_metric!r}: choose one of {METRICS}")
+        check_choices(self)
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
         if self.epochs is not None and self.epochs < 1:
@@ -214,14 +231,7 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> AblationCon
     raw: dict[str, Any] = {}
     if path is not None:
         path = Path(path)
-        try:
-            raw = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise AblationError(f"{path}: config file not found") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise AblationError(f"{path}: not valid TOML: {exc}") from None
-        except UnicodeDecodeError:
-            raise AblationError(f"{path}: not a text file (expected TOML)") from None
+        raw = read_document(path, tomllib.loads, "TOML", "config file not found", AblationError)
         for key in ("train", "valid", "test"):
             if isinstance(raw.get(key), str) and not Path(raw[key]).is_absolute():
                 raw[key] = str((path.parent / raw[key]).resolve())

@@ -7,8 +7,6 @@ split sizes, train/test overlap).
 
 >>> from corpora.records import Record
 >>> recs = [Record(f"r{i}", "ACGU"[i % 4] * 4, "ab"[i % 2]) for i in range(10)]
->>> [r.id for r in subsample(recs, 4, seed=0)]
-['r1', 'r2', 'r4', 'r5']
 >>> describe_split("train", recs)["classes"]
 {'a': 5, 'b': 5}
 """
@@ -16,40 +14,17 @@ split sizes, train/test overlap).
 from __future__ import annotations
 
 import logging
-import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
-
 from dataclasses import replace
 
 from corpora.records import Record
-from corpora.splits import verbatim_overlap
+from corpora.splits import stratified_subsample, verbatim_overlap
 from corpora.tasks import TaskData
 
 from .config import AblationConfig, AblationError
 
 log = logging.getLogger(__name__)
-
-
-def subsample(records: Sequence[Record], n: int | None, seed: int = 0) -> list[Record]:
-    """A stratified random subsample of ``n`` records, in input order (all if n is None)."""
-    if n is None or len(records) <= n:
-        return list(records)
-    by_label: dict[str, list[int]] = defaultdict(list)
-    for i, r in enumerate(records):
-        by_label[str(r.label)].append(i)
-    rng = random.Random(seed)
-    keep: list[int] = []
-    total = len(records)
-    labels = sorted(by_label)
-    quotas = {lab: max(1, round(n * len(by_label[lab]) / total)) for lab in labels}
-    while sum(quotas.values()) > n:  # rounding up may overshoot by a few
-        quotas[max(quotas, key=quotas.get)] -= 1
-    for lab in labels:
-        idx = by_label[lab][:]
-        rng.shuffle(idx)
-        keep += idx[:quotas[lab]]
-    return [records[i] for i in sorted(keep)]
 
 
 def load_split(cfg: AblationConfig) -> tuple[TaskData, str]:
@@ -64,9 +39,9 @@ def load_split(cfg: AblationConfig) -> tuple[TaskData, str]:
                   else f"files train={cfg.train}, test={cfg.test} (validation: stratified "
                        "10% of train, seed 0)")
     sizes = tuple(map(len, (task.train, task.valid, task.test)))
-    train = subsample(task.train, cfg.max_train)
-    valid = subsample(task.valid, cfg.max_valid)
-    test = subsample(task.test, cfg.max_test)
+    train = stratified_subsample(task.train, cfg.max_train)
+    valid = stratified_subsample(task.valid, cfg.max_valid)
+    test = stratified_subsample(task.test, cfg.max_test)
     if (len(train), len(valid), len(test)) != sizes:
         source += (f"; stratified subsample (seed 0) of {len(train)}/{len(valid)}/{len(test)} "
                    "train/valid/test from {}/{}/{}".format(*sizes))

@@ -1,13 +1,15 @@
 """Intrinsic tokenizer statistics recorded next to each run's accuracy.
 
-- compression: tokens per sequence and nucleotides per token (specials excluded);
+- compression: tokens per sequence, and nucleotides per token over the random region
+  (``random_region_nt_per_token``; ``tokenizer-lab stats``'s ``nt_per_token`` counts
+  the whole read, primers included);
 - structure alignment (``tokenizer_lab.structure.measures``): boundary F1 of token
   boundaries against folded structure-element boundaries, the share of tokens that
   cross such a boundary, and hairpin loops captured as exactly one token;
 - motif recovery where the records carry ground truth (the simulator's planted
   motifs in ``Record.meta["motifs"]``): the share of motif occurrences that are
   exactly one token, and exactly the union of at most two whole tokens
-  (:func:`tokenizer_lab.motifs.motif_recovery`, the same numbers as ``tokenizer-lab stats``).
+  (:func:`tokenizer_lab.motif_recovery.motif_recovery`, the same numbers as ``tokenizer-lab stats``).
 
 A statistic that cannot be computed is left out, never allowed to sink a run.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from tokenizer_lab.motifs import motif_recovery
+from tokenizer_lab.motif_recovery import motif_recovery
 
 log = logging.getLogger(__name__)
 STRUCTURE_KEYS = ("boundary_f1", "crossing_rate", "hairpin_exact1")
@@ -38,7 +40,7 @@ def compression(tok, seqs: Sequence[str]) -> dict:
         lo, hi = primers.body(norm) if primers is not None else (0, len(norm))
         nt += hi - lo
         body_tokens += sum(1 for s, e in tok.token_spans(seq) if s >= lo and e <= hi)
-    out["nt_per_token"] = round(nt / body_tokens, 4) if body_tokens else None
+    out["random_region_nt_per_token"] = round(nt / body_tokens, 4) if body_tokens else None
     return out
 
 

@@ -14,7 +14,7 @@ import base64
 import html
 import re
 
-from .report import Bold
+from .cells import Bold
 
 _CSS = """
 body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;max-width:1180px;

@@ -12,7 +12,7 @@ A run result::
      "metrics": {"accuracy": .., "macro_f1": .., "mcc": .., "auroc": ..},
      "costs": {"vocab_size": .., "tokenizer_train_s": .., "tokens_per_seq": .., "params": ..,
                "train_s": .., "train_seqs_per_s": .., "peak_mem_mb": ..},
-     "intrinsic": {"nt_per_token": .., "boundary_f1": .., ...},
+     "intrinsic": {"random_region_nt_per_token": .., "boundary_f1": .., ...},
      "history": [{"epoch": 1, "train_loss": .., "eval_loss": ..}, ...],
      "confusion": {"labels": [..], "matrix": [[..], ..]}}
 """
@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from labkit.atomic import atomic_write
+from labkit.documents import read_document
 
 from .config import METRICS
 from .stats import ALPHA, holm, mean_sd, paired_test
@@ -165,12 +166,8 @@ def load_results(path: str | Path) -> dict:
     path = Path(path)
     if path.is_dir():
         path = path / "results.json"
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AblationError(f"{path}: no results.json (run `classify ablate` first)") from None
-    except json.JSONDecodeError as exc:
-        raise AblationError(f"{path}: damaged JSON at line {exc.lineno}: {exc.msg}") from None
+    doc = read_document(path, json.loads, "JSON", "no results.json (run `classify ablate` first)",
+                        AblationError)
     if doc.get("schema") != SCHEMA:
         raise AblationError(f"{path}: not an ablation results file "
                             f"(schema {doc.get('schema')!r}, expected {SCHEMA!r})")

@@ -8,8 +8,6 @@ validation-loss history and the test confusion matrix.
 from __future__ import annotations
 
 import logging
-import os
-import threading
 import time
 from pathlib import Path
 
@@ -19,49 +17,6 @@ from .config import AblationConfig, TokenizerChoice
 from .intrinsic import intrinsic_stats
 
 log = logging.getLogger(__name__)
-
-
-class PeakRSS:
-    """Peak resident memory (MB) of this process while the block runs, sampled every 20 ms.
-
-    ``ru_maxrss`` is a lifetime maximum, useless when one worker runs several
-    runs in turn; sampling /proc/self/statm gives each run its own peak.
-
-    >>> with PeakRSS() as peak:
-    ...     block = bytearray(30_000_000)
-    >>> peak.mb > 25
-    True
-    """
-
-    def __init__(self, interval: float = 0.02):
-        self.interval = interval
-        self.mb = 0.0
-        self._stop = threading.Event()
-        self._page = os.sysconf("SC_PAGE_SIZE")
-
-    def _rss(self) -> float:
-        try:
-            with open("/proc/self/statm") as fh:
-                return int(fh.read().split()[1]) * self._page / 2**20
-        except OSError:  # not Linux: fall back to the lifetime maximum
-            import resource
-            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    def _loop(self):
-        while not self._stop.wait(self.interval):
-            self.mb = max(self.mb, self._rss())
-
-    def __enter__(self):
-        self.mb = self._rss()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.mb = round(max(self.mb, self._rss()), 1)
-        return False
 
 
 def tokenizer_spec(choice: TokenizerChoice, seed: int):
@@ -104,7 +59,9 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
     transformers.set_seed(seed)
     spec = tokenizer_spec(choice, seed)
     tcfg = train_config(cfg, seed, threads)
-    with PeakRSS() as peak:
+    from classifier.runtime import PeakMemory
+
+    with PeakMemory() as peak:
         t0 = time.perf_counter()
         tok = train_tokenizer([r.seq for r in split.train], spec)
         tok_s = time.perf_counter() - t0
@@ -131,43 +88,24 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
 
 
 def run_baseline(k: int, seed: int, split: TaskData, out_dir: Path) -> dict:
-    """The kmer-logreg baseline on the same split (validation unused: nothing to tune)."""
-    from classifier.baseline import KmerLogReg
-    from classifier.data import class_names, label_ids
-    from classifier.metrics import classification_metrics
+    """The kmer-logreg baseline on the same split, trained as `classify train --arch
+    kmer-logreg` trains it (:mod:`classifier.baseline_train`: same fit, costs and params)."""
+    from classifier.config import TrainConfig
+    from classifier.train import train_classifier
 
-    classes = class_names(split.train, "train")
-    y_train = label_ids(split.train, classes, "train")
-    y_test = label_ids(split.test, classes, "test")
-    with PeakRSS() as peak:
-        t0 = time.perf_counter()
-        model = KmerLogReg(k=k, seed=seed).fit([r.seq for r in split.train], y_train)
-        train_s = time.perf_counter() - t0
-        probs = model.predict_proba([r.seq for r in split.test])
-    m = classification_metrics(y_test, probs, classes, y_train)
-    model.save(out_dir)
+    res = train_classifier(TrainConfig(arch="kmer-logreg", kmer_k=k, seed=seed), None,
+                           split.train, split.valid or None, split.test)
+    res.model.save(out_dir)
+    m, costs = res.metrics, res.costs
     mean_len = sum(len(r.seq) for r in split.test) / len(split.test)
     return {
         "metrics": {k_: m.get(k_) for k_ in ("accuracy", "macro_f1", "mcc", "auroc")},
-        "costs": {"vocab_size": model.n_features, "tokenizer_train_s": 0.0,
-                  "tokens_per_seq": round(mean_len - k + 1, 3),
-                  "params": _logreg_params(model.n_features, len(classes)),
-                  "train_s": round(train_s, 3),
-                  "train_seqs_per_s": round(len(split.train) / train_s, 1) if train_s else None,
-                  "peak_mem_mb": peak.mb},
+        "costs": {"vocab_size": res.model.n_features, "tokenizer_train_s": 0.0,
+                  "tokens_per_seq": round(mean_len - k + 1, 3), "params": costs["params"],
+                  "train_s": costs["train_seconds"], "train_seqs_per_s": costs["train_seqs_per_s"],
+                  "peak_mem_mb": costs["peak_memory_mb"]},
         "intrinsic": {},
         "history": [],
-        "confusion": {"labels": classes, "matrix": m["confusion"]},
+        "confusion": {"labels": list(res.classes), "matrix": m["confusion"]},
         "majority_baseline": m.get("majority_baseline"),
     }
-
-
-
-def _logreg_params(features: int, classes: int) -> int:
-    """Weights and biases of a logistic regression (one row for two classes).
-
-    >>> _logreg_params(256, 2), _logreg_params(256, 3)
-    (257, 771)
-    """
-    rows = 1 if classes == 2 else classes
-    return rows * (features + 1)

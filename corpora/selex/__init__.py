@@ -3,7 +3,7 @@
 Import from :mod:`corpora.simulate`, the public face of this package.
 """
 
-from .config import PRIMER3, PRIMER5, SelexConfig
+from .selex_config import PRIMER3, PRIMER5, SelexConfig
 from .engine import simulate
 from .io import ground_truth, motif_spans, read_library, write_library
 from .motifs import DEFAULT_MOTIFS, Motif

@@ -29,7 +29,7 @@ import numpy as np
 
 from ..alphabet import to_rna
 from ..records import Record
-from .config import SelexConfig
+from .selex_config import SelexConfig
 from .motifs import IUPAC, Motif, decoy, variant
 
 _BASES = np.frombuffer(b"ACGT", dtype=np.uint8)

@@ -154,7 +154,7 @@ def describe_library(records: list[Record], config) -> dict[str, Any]:
     Written next to a library by ``corpora simulate`` (``LIB.json``), so that a file
     says how it was made and what its motifs' consensus sequences are.
     """
-    from .. import __version__
+    from labkit import __version__
 
     per_round = Counter((r.meta["round"], bool(r.meta["binder"])) for r in records)
     rounds = sorted({r for r, _ in per_round})

@@ -1,7 +1,7 @@
 """Tokenization algorithms as plug-ins, registered by name.
 
 Each module defines one :class:`~tokenizer_lab.algorithms.base.Algorithm` subclass and
-registers it with :func:`register`; the structure-aware algorithms in
+registers it with :func:`~tokenizer_lab.algorithms.registry.register`; the structure-aware algorithms in
 ``tokenizer_lab.structure`` register here too (imported lazily by :func:`get`).
 
 >>> sorted(n for n in names() if not n.startswith("struct"))
@@ -12,52 +12,8 @@ registers it with :func:`register`; the structure-aware algorithms in
 
 from __future__ import annotations
 
-import importlib
-import logging
-
-from ..errors import TokenizerError
 from .base import Algorithm
-
-log = logging.getLogger(__name__)
-_REGISTRY: dict[str, type[Algorithm]] = {}
-_PLUGIN_PACKAGES = ("tokenizer_lab.structure",)
-
-
-def register(cls: type[Algorithm]) -> type[Algorithm]:
-    """Class decorator: make ``cls`` trainable as ``TokenizerSpec(algorithm=cls.name)``."""
-    if not getattr(cls, "name", None):
-        raise ValueError(f"{cls.__name__} needs a class attribute 'name'")
-    other = _REGISTRY.get(cls.name)
-    if other is not None and other is not cls and other.__qualname__ != cls.__qualname__:
-        raise ValueError(f"algorithm {cls.name!r} is already registered by {other.__module__}")
-    _REGISTRY[cls.name] = cls
-    return cls
-
-
-def _load_plugins() -> None:
-    for pkg in _PLUGIN_PACKAGES:
-        try:
-            importlib.import_module(pkg)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not pkg.startswith(exc.name):
-                raise
-            log.debug("no plug-in package %s", pkg)
-
-
-def names() -> list[str]:
-    """Every registered algorithm name (plug-ins included)."""
-    _load_plugins()
-    return sorted(_REGISTRY)
-
-
-def get(name: str) -> Algorithm:
-    """A fresh instance of the algorithm called ``name``; TokenizerError if unknown."""
-    if name not in _REGISTRY:
-        _load_plugins()
-    if name not in _REGISTRY:
-        raise TokenizerError(f"unknown algorithm {name!r}; expected one of {', '.join(names())}")
-    return _REGISTRY[name]()
-
+from .registry import get, names, register
 
 # the built-in algorithms register themselves on import
 from . import bpe, char, kmer, unigram, wordpiece  # noqa: E402,F401

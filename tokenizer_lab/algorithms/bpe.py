@@ -14,7 +14,8 @@ whole read; the base alphabet is always the full letter set, so no sequence ever
 maps to [UNK].
 
 On the three reads ``ACGUACGU``, ``ACGUAA``, ``ACGUCC`` the first merges are
-``AC`` then ``ACG`` then ``ACGU`` (see tests/test_tokenizer_train.py).
+``AC``, then ``GU`` (ties go to the lowest ids), then ``ACGU``
+(``test_bpe_exact_merges`` in tests/test_tokenizer_train.py).
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from tokenizers import Tokenizer, models, trainers
 
 from ..primers import Primers
 from ..spec import SPECIAL_TOKENS, TokenizerSpec
-from . import register
 from .base import Algorithm
+from .registry import register
 
 
 def train_bpe(texts: Sequence[str], vocab_size: int, spec: TokenizerSpec, show_progress: bool,

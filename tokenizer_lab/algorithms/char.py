@@ -7,7 +7,7 @@ The vocabulary is the alphabet (ACGU or ACGT, plus IUPAC letters with iupac=keep
 from __future__ import annotations
 
 from ..spec import TokenizerSpec
-from . import register
+from .registry import register
 from .kmer import Kmer
 
 

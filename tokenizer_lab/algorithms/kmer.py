@@ -30,7 +30,7 @@ from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers
 
 from ..primers import Primers
 from ..spec import SPECIAL_TOKENS, TokenizerSpec
-from . import register
+from .registry import register
 from .base import Algorithm, CharMap, nucleotide_normalizer
 
 

@@ -20,7 +20,7 @@ from tokenizers import Tokenizer, models, trainers
 
 from ..primers import Primers
 from ..spec import SPECIAL_TOKENS, TokenizerSpec
-from . import register
+from .registry import register
 from .base import Algorithm
 
 log = logging.getLogger(__name__)

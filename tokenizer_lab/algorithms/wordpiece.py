@@ -24,7 +24,7 @@ from tokenizers import Tokenizer, decoders, models, trainers
 
 from ..primers import Primers
 from ..spec import SPECIAL_TOKENS, TokenizerSpec
-from . import register
+from .registry import register
 from .base import Algorithm
 
 PREFIX = "##"

@@ -1,7 +1,8 @@
 """Structure-aware tokenizers: struct-bpe, struct-unigram, struct-wordpiece, struct-alphabet.
 
 Every read is folded whole (primers included, as the molecule is; ViennaRNA MFE with
-the energy set of the spec's alphabet: RNA Turner 2004 or DNA Mathews 2004, 37 C),
+the energy set of the spec's alphabet: RNA Turner 2004 or DNA Mathews 2004, at the
+spec's ``fold_temperature``, 37 C unless set),
 annotated with bpRNA elements, and then:
 
 - ``struct-bpe`` / ``struct-unigram`` / ``struct-wordpiece``: cut at element
@@ -15,8 +16,7 @@ annotated with bpRNA elements, and then:
 
 Primers are folded with the read; with primer mode token/strip the text covers the
 random region only, with ``[P5] `` / `` [P3]`` in token mode. Folds go through the
-disk cache and a memo in this process (:mod:`tokenizer_lab.structure.reads`);
-``prefold`` folds a batch on all cores before encoding it one by one.
+disk cache and a memo in this process (:mod:`tokenizer_lab.structure.reads`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from tokenizer_lab.spec import PRIMER_TOKENS, SPECIAL_TOKENS, TokenizerSpec
 from tokenizer_lab.structure.elements import annotate
 from tokenizer_lab.structure.fold import VIENNA_VERSION
 from tokenizer_lab.structure.pretokenize import JOINT_ALPHABET, joint_decode, joint_encode, segment_text
-from tokenizer_lab.structure.reads import fold_params, prefold, structures
+from tokenizer_lab.structure.reads import fold_params, structures
 from tokenizer_lab.structure.short_pieces import refit
 
 log = logging.getLogger(__name__)
@@ -231,4 +231,4 @@ class StructAlphabet(Structured):
 
 
 __all__ = ["StructAlphabet", "StructBPE", "StructUnigram", "StructWordPiece", "Structured",
-           "fold_params", "prefold", "structures"]
+           "fold_params", "structures"]

@@ -103,7 +103,5 @@ def tokenizer_structure_scores(tokenizer, seqs: Sequence[str], workers: int | No
 
     norm = [tokenizer.normalize(s) for s in seqs]
     sts = structures(norm, tokenizer.spec, workers)
-    acc = StructureScores()
-    for seq, st in zip(norm, sts):
-        acc.add(tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
-    return acc.result()
+    return structure_scores((tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
+                            for seq, st in zip(norm, sts))

@@ -90,13 +90,3 @@ def joint_decode(text: str, dna: bool = False) -> tuple[str, str]:
     pairs = [_BACK[c] for c in text if c in _BACK]
     seq = "".join(b for b, _ in pairs)
     return (seq.replace("U", "T") if dna else seq), "".join(e for _, e in pairs)
-
-
-def joint_pretty(token: str) -> str:
-    """A joint token for people: bases, a slash, element letters.
-
-    >>> joint_pretty("GaaaC")
-    'GAAAC/SHHHS'
-    """
-    seq, el = joint_decode(token)
-    return f"{seq}/{el}" if seq else token

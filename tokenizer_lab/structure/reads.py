@@ -3,8 +3,7 @@
 A structure-aware tokenizer folds every read it encodes. :func:`structures` looks in
 a memo of this process, then in the disk cache (:class:`FoldCache`, folder
 ``$LAB_FOLD_CACHE``; ``off`` or ``none`` turns it off), and folds what is left on all
-cores. :func:`prefold` does that for a batch before it is encoded read by read (what
-``LabTokenizer.__call__`` does), so a classifier folds its data once, in parallel.
+cores.
 
 >>> from tokenizer_lab.spec import TokenizerSpec
 >>> fold_params(TokenizerSpec(algorithm="struct-bpe", alphabet="dna")).material
@@ -16,7 +15,7 @@ cores. :func:`prefold` does that for a batch before it is encoded read by read (
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from tokenizer_lab.spec import TokenizerSpec
 from tokenizer_lab.structure.cache import FoldCache, default_cache_dir
@@ -58,17 +57,3 @@ def structures(seqs: Sequence[str], spec: TokenizerSpec, workers: int | None = N
         while len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
     return [found[s] for s in seqs]
-
-
-def prefold(tokenizer, seqs: Iterable[str], workers: int | None = None) -> int:
-    """Fold ``seqs`` for a LabTokenizer in one parallel batch; later encodes are look-ups.
-
-    Returns how many reads were folded or found; plain tokenizers need no folds: 0.
-    """
-    from tokenizer_lab.structure.algorithms import Structured
-
-    if not isinstance(tokenizer.algorithm, Structured):
-        return 0
-    norm = [tokenizer.normalize(s) for s in seqs]
-    structures(norm, tokenizer.spec, workers)
-    return len(norm)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from labkit.config import check_choices
+
 from .motifs import DEFAULT_MOTIFS, Motif
 
 # Constant regions of the classic N40 RNA library (Tuerk & Gold style, as used by
@@ -77,13 +79,12 @@ class SelexConfig:
             if not ok:
                 raise ValueError(msg)
 
+        check_choices(self)
         need(isinstance(self.seed, int) and self.seed >= 0, f"seed must be an integer >= 0, got {self.seed!r}")
         need(0 <= self.rounds <= 50, f"rounds must be in 0..50, got {self.rounds}")
         need(self.reads_per_round >= 1, f"reads_per_round must be >= 1, got {self.reads_per_round}")
         need(self.pool_size is None or self.pool_size >= 1,
              f"pool_size must be >= 1 or None (5 x reads_per_round), got {self.pool_size}")
-        need(self.alphabet in ALPHABETS, f"alphabet must be 'dna' or 'rna', got {self.alphabet!r}")
-        need(self.label_by in LABEL_BY, f"label_by must be one of {LABEL_BY}, got {self.label_by!r}")
         for name in ("primer5", "primer3"):
             p = getattr(self, name)
             need(isinstance(p, str) and set(p.upper().replace("U", "T")) <= set("ACGT"),
