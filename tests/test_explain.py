@@ -168,3 +168,21 @@ def test_kmer_logreg_model_is_refused(tmp_path, capsys):
                       str(tmp_path / "o")], capsys)
     assert code == 1 and "kmer-logreg model has no token embeddings" in err
     assert err.count("\n") == 0 and not (tmp_path / "o").exists()
+
+
+def test_structure_tokenizer_shows_its_folds(tmp_path):
+    """A struct-bpe model: fold=auto folds, the report draws dot-bracket and elements."""
+    train = write_tiny_csv(tmp_path / "train.csv", n=40, seed=0, length=24)
+    from corpora import read_records
+    records = list(read_records(train))
+    tok = train_tokenizer([r.seq for r in records], TokenizerSpec(algorithm="struct-bpe", vocab_size=40))
+    cfg = TrainConfig(epochs=1, batch_size=16, threads=1, patience=0)
+    train_classifier(cfg, tok, records[:30], records[30:], None, out_dir=tmp_path / "model")
+    doc = explain_records(load_model_dir(tmp_path / "model"), records[:10], ExplainConfig(min_support=1))
+    assert doc["tokenizer"]["structure_aware"] and doc["summary"]["folded"]
+    from tokenizer_lab.structure import annotate
+    s = doc["sequences"][0]
+    assert len(s["structure"]) == len(s["sequence"]) and set(s["structure"]) <= set("(.)")
+    assert s["elements"] == annotate(s["structure"])
+    page = (write_explain(doc, tmp_path / "ex") / "explain.html").read_text()
+    assert ">structure<" in page and ">elements<" in page

@@ -62,18 +62,18 @@ def explain_records(loaded: LoadedModel, records, config: ExplainConfig = Explai
     tok, classes = loaded.tokenizer, loaded.classes
     set_threads(config.threads or loaded.config.threads)
     t0 = time.process_time()
-    from tokenizer_lab.structure.reads import prefold
     from tokenizer_lab.structure.view import is_structure_aware
 
     structured = is_structure_aware(tok)
-    prefold(tok, [r.seq for r in records])
+    norm = [tok.normalize(r.seq) for r in records]
+    do_fold = config.fold == "yes" or (config.fold == "auto" and structured)
+    # folded in one parallel, cached batch; a structure tokenizer then finds its folds
+    folds = fold_reads(tok, norm) if do_fold or structured else None
     ids = encode(tok, records, loaded.max_length, loaded.config.truncation, "explain")
     replace = {"pad": tok.pad_token_id, "unk": 1, "mask": 4}[config.baseline]
     atts = integrated_gradients(loaded.model, ids, tok.pad_token_id, _fixed_ids(tok), replace,
                                 target, config.n_steps, config.batch_size)
-    norm = [tok.normalize(r.seq) for r in records]
-    do_fold = config.fold == "yes" or (config.fold == "auto" and structured)
-    folds = fold_reads(tok, norm) if do_fold else None
+    folds = folds if do_fold else None
     seqs = []
     for k, (rec, seq, a, row) in enumerate(zip(records, norm, atts, ids)):
         tokens, spans = tok.tokenize(seq), [tuple(s) for s in tok.token_spans(seq)]
