@@ -75,7 +75,8 @@ def raptgen(args, work: Path) -> dict:
     motifs = [ln.strip() for ln in (Path(args.mirror) / "raptgen-sim" / "multiple_motifs.txt")
               .read_text().splitlines() if ln.strip()]
     t0 = cpu()
-    doc = explain_records(loaded, task.test, ExplainConfig(threads=1))
+    test = task.test[:args.max_test] if args.max_test else task.test
+    doc = explain_records(loaded, test, ExplainConfig(threads=1))
     write_explain(doc, work / "explain-raptgen")
     rows = []
     for c in doc["classes"]:
@@ -90,7 +91,7 @@ def raptgen(args, work: Path) -> dict:
                      "top1_distance": dists[0] if dists else None,
                      "matching_rank": first, "others": [m["consensus"] for m in top[1:]]})
     acc = sum(s["prediction"] == s["label"] for s in doc["sequences"]) / len(doc["sequences"])
-    return {"model": str(model), "test_sequences": len(task.test), "test_accuracy": round(acc, 4),
+    return {"model": str(model), "test_sequences": len(test), "test_accuracy": round(acc, 4),
             "recovered_top1": sum(r["matching_rank"] == 1 for r in rows),
             "recovered_top3": sum(r["matching_rank"] is not None for r in rows),
             "explain_cpu_seconds": round(cpu() - t0, 1), "summary": doc["summary"], "rows": rows}
@@ -109,14 +110,15 @@ def selex(args, work: Path) -> dict:
     model = model_for(task, "selex-sim", work, args.epochs_selex, args.seed)
     loaded = load_model_dir(model)
     t0 = cpu()
-    doc = explain_records(loaded, task.test, ExplainConfig(threads=1, fold="yes"))
+    test = task.test[:args.max_test] if args.max_test else task.test
+    doc = explain_records(loaded, test, ExplainConfig(threads=1, fold="yes"))
     write_explain(doc, work / "explain-selex")
     rows = []
     for c in doc["classes"]:
         for rank, m in enumerate(doc["motifs"][c], 1):
             names, kinds = Counter(), Counter()
             for x in m["members"]:
-                hit = _planted_overlap(x, task.test[x["seq"]].meta.get("motifs") or [])
+                hit = _planted_overlap(x, test[x["seq"]].meta.get("motifs") or [])
                 names[hit["name"] if hit else "none"] += 1
                 kinds[hit["kind"] if hit else "none"] += 1
             n = m["windows"]
@@ -128,8 +130,8 @@ def selex(args, work: Path) -> dict:
                          "top_planted_share": round(names.most_common(1)[0][1] / n, 3),
                          "elements": {k: m["elements"][k] for k in ("hairpin loop", "stem", "other")}})
     acc = sum(s["prediction"] == s["label"] for s in doc["sequences"]) / len(doc["sequences"])
-    carriers = sum(bool(r.meta.get("motifs")) for r in task.test)
-    return {"model": str(model), "test_sequences": len(task.test), "test_accuracy": round(acc, 4),
+    carriers = sum(bool(r.meta.get("motifs")) for r in test)
+    return {"model": str(model), "test_sequences": len(test), "test_accuracy": round(acc, 4),
             "test_reads_with_a_planted_motif": carriers,
             "explain_cpu_seconds": round(cpu() - t0, 1), "summary": doc["summary"], "rows": rows}
 
@@ -148,10 +150,12 @@ def speed(args, work: Path) -> dict:
 
 
 def to_markdown(res: dict) -> dict[str, str]:
-    head = (f"Command: `{res['command']}`; machine: {res['machine']['cpus']} CPUs, load average "
-            f"{res['machine']['load_avg_1min_at_end']} at the end (shared).\n")
+    def head(part: str) -> str:
+        return (f"Command: `{res[part]['command']}`; machine: {res['machine']['cpus']} CPUs, load "
+                f"average {res[part]['load_avg_1min_at_end']} at the end of this part (shared).\n")
+
     r = res["raptgen"]
-    md_r = ["# classify explain: planted motifs on raptgen-motif10", "", head,
+    md_r = ["# classify explain: planted motifs on raptgen-motif10", "", head("raptgen"),
             f"Tiny ALBERT on overlapping 3-mers, seed {res['seed']}, {res['epochs_raptgen']} epochs; "
             f"test accuracy {r['test_accuracy']} on {r['test_sequences']} test reads, all explained "
             f"({r['explain_cpu_seconds']} CPU s; max |delta| {r['summary']['max_abs_delta']:.2e}). "
@@ -165,7 +169,7 @@ def to_markdown(res: dict) -> dict[str, str]:
                     f"{x['top1_support']} ({x['class_size']}) | {x['top1_mean_attribution']} | "
                     f"{x['matching_rank']} | {', '.join(x['others']) or '-'} |")
     s = res["selex"]
-    md_s = ["# classify explain: planted motifs on the simulated SELEX library (selex-sim)", "", head,
+    md_s = ["# classify explain: planted motifs on the simulated SELEX library (selex-sim)", "", head("selex"),
             f"Tiny ALBERT on overlapping 3-mers, seed {res['seed']}, {res['epochs_selex']} epochs; test "
             f"accuracy {s['test_accuracy']} on {s['test_sequences']} reads ({s['test_reads_with_a_planted_motif']} "
             f"carry a planted motif); explained with folding ({s['explain_cpu_seconds']} CPU s). "
@@ -181,7 +185,7 @@ def to_markdown(res: dict) -> dict[str, str]:
                     f"{x['top_planted']} | {x['top_planted_share']} | {e['hairpin loop']} | {e['stem']} | "
                     f"{e['other']} |")
     p = res["speed"]
-    md_p = ["# classify explain: CPU cost", "", head,
+    md_p = ["# classify explain: CPU cost", "", head("speed"),
             f"{p['sequences']} raptgen-motif10 test reads (30 nt, 28 overlapping 3-mers), tiny ALBERT, "
             f"{p['n_steps']} integrated-gradients steps, {p['threads']} torch thread: attributions, motifs, "
             "logos, JSON and HTML.", "", "| sequences | CPU s (user+sys) | wall s | load average (1 min) |",
@@ -199,16 +203,19 @@ def main() -> None:
     ap.add_argument("--epochs-raptgen", type=int, default=5)
     ap.add_argument("--epochs-selex", type=int, default=12)
     ap.add_argument("--parts", default="raptgen,selex,speed")
+    ap.add_argument("--max-test", type=int, default=None,
+                    help="explain only the first N test reads (the split is shuffled)")
     args = ap.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s: %(message)s")
     work = Path(args.work)
     res = {"command": "python benchmarks/bench_explain.py " + " ".join(sys.argv[1:]), "seed": args.seed,
            "epochs_raptgen": args.epochs_raptgen, "epochs_selex": args.epochs_selex}
-    old = RESULTS / "explain.json"
-    if old.is_file():
-        res = {**json.loads(old.read_text()), **res}
     for part in args.parts.split(","):
         res[part] = {"raptgen": raptgen, "selex": selex, "speed": speed}[part](args, work)
+        res[part].update(command=res["command"], load_avg_1min_at_end=round(os.getloadavg()[0], 2))
+    old = RESULTS / "explain.json"  # parts run by other commands are kept
+    if old.is_file():
+        res = {**json.loads(old.read_text()), **res}
     res["machine"] = {"cpus": os.cpu_count(), "load_avg_1min_at_end": round(os.getloadavg()[0], 2)}
     with atomic_write(RESULTS / "explain.json") as fh:
         json.dump(res, fh, indent=2)
