@@ -21,12 +21,17 @@ from pathlib import Path
 
 CONFIG = Path(__file__).resolve().parent / "configs" / "selex-sim.toml"
 #: Structure-aware tokenizers join the demo grid when their plug-ins are registered.
-STRUCTURE_AWARE = ("struct-bpe:256", "struct-alphabet:256")
+#: struct-unigram and the two hairpin tokenizers test the structure hypothesis (issue 10:
+#: whole-hairpin tokens against element tokens and plain BPE/unigram); measured cost
+#: about 60 CPU-s per tokenizer for its 3 seeds (benchmarks/results/hairpin_demo.md).
+STRUCTURE_AWARE = ("struct-bpe:256", "struct-alphabet:256", "struct-unigram:256",
+                   {"algorithm": "struct-bpe", "vocab_size": 256, "unit": "hairpin"},
+                   "hairpin-vocab:256")
 
 log = logging.getLogger("classifier.demo")
 
 
-def demo_config(jobs: int | None = None, extra: tuple[str, ...] = STRUCTURE_AWARE):
+def demo_config(jobs: int | None = None, extra: tuple = STRUCTURE_AWARE):
     """The demo's AblationConfig: the shipped TOML plus the structure-aware tokenizers
     whose algorithm is registered in this install."""
     from tokenizer_lab import algorithms

@@ -13,7 +13,8 @@ def test_demo_grid_is_the_shipped_config_plus_installed_structure_tokenizers():
     cfg = demo_config()
     labels = [t.label for t in cfg.tokenizers]
     assert labels[:5] == ["char", "kmer:3", "bpe:256", "bpe:1024", "unigram:256"]
-    for extra in ("struct-bpe:256", "struct-alphabet:256"):
+    for extra in ("struct-bpe:256", "struct-alphabet:256", "struct-unigram:256",
+                  "struct-bpe:256[unit=hairpin]", "hairpin-vocab:256"):
         assert (extra in labels) == (extra.split(":")[0] in algorithms.names())
     assert cfg.task == "selex-sim" and cfg.seeds == (0, 1, 2) and cfg.preset == "tiny"
     assert cfg.baseline_k and cfg.jobs == 2

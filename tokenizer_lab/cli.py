@@ -14,6 +14,7 @@ import click
 from corpora.formats import FORMATS
 from corpora.read_options import ReadOptions
 from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cluster import BACKENDS
 
 from .spec import TokenizerSpec
 
@@ -117,7 +118,7 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Format of a SEQ file. [default: from the content]")
 @click.option("--structure/--no-structure", "show_structure", default=None,
-              help="Show the MFE dot-bracket and bpRNA elements under the tokens. "
+              help="Show the MFE dot-bracket, bpRNA elements and hairpin units under the tokens. "
                    "[default: for struct-* tokenizers]")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), default=None,
               help="Draw the folded structure coloured by token to this .png/.svg/.pdf "
@@ -171,7 +172,8 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 @dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
-                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop capture.")
+                   "structure elements: boundary P/R/F1, crossing rate, hairpin-loop and "
+                   "hairpin-unit capture.")
 def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
@@ -183,6 +185,43 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
     report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
                                 seq_column=seq_column, structure=structure)
     click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
+
+
+@cli.command()
+@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--alphabet", type=click.Choice(["rna", "dna"]), default="rna", show_default=True,
+              help="Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`.")
+@click.option("--fold-temperature", type=float, default=37.0, show_default=True,
+              help="ViennaRNA folding temperature in C, as `train --fold-temperature`.")
+@click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True,
+              help="Fold on this machine's cores, or on a Ray cluster.")
+@click.option("--ray-address", default=None,
+              help="Ray cluster: auto, HOST:6379 or ray://HOST:10001. [default: a local Ray instance]")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local processes (--backend local). [default: every core]")
+@click.option("--out", "-o", type=click.Path(dir_okay=False), default=None,
+              help="Also write id, sequence, structure, mfe as TSV (atomically).")
+@dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
+def fold(corpus, alphabet, fold_temperature, backend, ray_address, workers, out, fmt, seq_column):
+    """Fold every read of CORPUS into the fold cache ($LAB_FOLD_CACHE), here or on Ray.
+
+    Structure-aware tokenizers trained or applied later with the same --alphabet and
+    --fold-temperature then read their folds from the cache.
+    """
+    from .structure.corpus_fold import fold_corpus
+    from .structure.fold import FoldParams
+    from .structure.reads import disk_cache
+
+    params = make_config(FoldParams, material=alphabet, temperature=fold_temperature)
+    cache = disk_cache()
+    if cache is None and out is None:
+        raise click.UsageError("the fold cache is off (LAB_FOLD_CACHE); give --out to keep the folds")
+    s = fold_corpus([Path(p) for p in corpus], params, cache=cache, out=out, workers=workers,
+                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet),
+                    backend=backend, ray_address=ray_address)
+    where = f"; cache {s['cache']}: {s['new_folds']} new, {s['cache_size']} in all" if cache else ""
+    click.echo(f"folded {s['reads']} reads ({s['distinct']} distinct) with {backend}{where}"
+               + (f"; wrote {out}" if out else ""))
 
 
 def main(args=None) -> None:

@@ -88,11 +88,13 @@ def read_motif_list(path: str | Path, alphabet: str = "rna") -> dict[str, str]:
 def motif_recovery(tok, items: Iterable[tuple[str, Sequence[Mapping]]]) -> dict:
     """Pool recovery over ``(sequence, motifs)`` pairs for one LabTokenizer.
 
-    Returns counts and shares overall and per motif name; ``occurrences`` 0 means
-    the corpus had no motif annotation.
+    Returns counts and shares overall, per motif name and per motif kind (the
+    simulator's ``hairpin``/``linear``); ``occurrences`` 0 means the corpus had no
+    motif annotation.
     """
     total: dict[str, int] = defaultdict(int)
     per: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    kinds: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     tp = n_pred = n_ref = 0
     for seq, motifs in items:
         if not motifs:
@@ -107,6 +109,7 @@ def motif_recovery(tok, items: Iterable[tuple[str, Sequence[Mapping]]]) -> dict:
                 inc = 1 if key == "occurrences" else int(hit[key])
                 total[key] += inc
                 per[str(m["name"])][key] += inc
+                kinds[str(m.get("kind", "planted"))][key] += inc
         a, b, c = boundary_counts(spans, ends, len(norm))
         tp, n_pred, n_ref = tp + a, n_pred + b, n_ref + c
 
@@ -118,7 +121,8 @@ def motif_recovery(tok, items: Iterable[tuple[str, Sequence[Mapping]]]) -> dict:
     p, r, f = prf(tp, n_pred, n_ref)
     return {**shares(total), "boundary_precision": round(p, 4), "boundary_recall": round(r, 4),
             "boundary_f1": round(f, 4),
-            "by_motif": {name: shares(c) for name, c in sorted(per.items())}}
+            "by_motif": {name: shares(c) for name, c in sorted(per.items())},
+            "by_kind": {kind: shares(c) for kind, c in sorted(kinds.items())}}
 
 
 __all__ = ["locate_motifs", "motif_recovery", "read_motif_list", "recovered"]

@@ -28,6 +28,7 @@ ALPHABETS = ("rna", "dna")
 IUPAC = ("reject", "keep")
 K_RANGE = (1, 8)
 LEARNED = ("bpe", "wordpiece", "unigram")
+UNITS = ("element", "hairpin")
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,19 @@ class TokenizerSpec:
     fold_temperature: float = field(default=37.0, metadata={
         "help": "struct-* only: folding temperature in degrees Celsius (ViennaRNA; the "
                 "alphabet picks the energy set: RNA Turner 2004 or DNA Mathews 2004)."})
+    unit: str = field(default="element", metadata={
+        "help": "struct-bpe/struct-unigram: 'element' keeps every token inside one structure "
+                "element; 'hairpin' lets a token span a whole hairpin unit (loop + closing "
+                "helix) but never cross its ends (hairpin-vocab always uses hairpin units).",
+        "choices": UNITS})
+    max_internal: int = field(default=0, metadata={
+        "help": "Hairpin units: extend through bulges and interior loops with at most this "
+                "many unpaired nucleotides on each side (0: the closing helix only)."})
+    min_stem: int = field(default=3, metadata={
+        "help": "Hairpin units: at least this many base pairs, else the hairpin is no unit."})
+    hairpin_tokens: int | None = field(default=None, metadata={
+        "help": "hairpin-vocab: how many of the most frequent hairpins enter the vocabulary "
+                "whole.", "unset": "a quarter of vocab_size"})
 
     def __post_init__(self) -> None:
         if not isinstance(self.algorithm, str) or not self.algorithm:
@@ -81,6 +95,15 @@ class TokenizerSpec:
                              f"got {self.stride}")
         if not 0 <= self.fold_temperature <= 100:
             raise ValueError(f"fold_temperature must be between 0 and 100 C, got {self.fold_temperature}")
+        if self.unit not in UNITS:
+            raise ValueError(f"unit must be one of {UNITS}, got {self.unit!r}")
+        if not 0 <= self.max_internal <= 10:
+            raise ValueError(f"max_internal must be between 0 and 10, got {self.max_internal}")
+        if self.min_stem < 1:
+            raise ValueError(f"min_stem must be >= 1 base pair, got {self.min_stem}")
+        if self.hairpin_tokens is not None and not 0 <= self.hairpin_tokens < self.vocab_size:
+            raise ValueError(f"hairpin_tokens must be between 0 and vocab_size - 1, "
+                             f"got {self.hairpin_tokens}")
         if self.min_frequency < 0:
             raise ValueError(f"min_frequency must be >= 0, got {self.min_frequency}")
         if self.max_token_length is not None and self.max_token_length < 1:
@@ -122,4 +145,4 @@ class TokenizerSpec:
         return cls(**data)
 
 
-__all__ = ["TokenizerSpec", "SPECIAL_TOKENS", "PRIMER_TOKENS", "PRIMER_MODES", "LEARNED"]
+__all__ = ["TokenizerSpec", "SPECIAL_TOKENS", "PRIMER_TOKENS", "PRIMER_MODES", "LEARNED", "UNITS"]

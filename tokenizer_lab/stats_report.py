@@ -104,6 +104,11 @@ def _rows(t: dict) -> list[tuple[str, str]]:
         rows += [("motif occurrences", m["occurrences"]), ("motif = 1 token", m["exact1"]),
                  ("motif = <=2 tokens", m["exact2"]), ("motif inside 1 token", m["inside1"]),
                  ("motif-end recall", m["boundary_recall"])]
+        hp = (m.get("by_kind") or {}).get("hairpin")
+        if hp:
+            rows += [("hairpin motifs", hp["occurrences"]),
+                     ("planted hairpin = 1 token", hp["exact1"]),
+                     ("planted hairpin <=2 tokens", hp["exact2"])]
     st = t.get("structure")
     if st:
         rows += [("structure bnd P/R/F1", f"{st['boundary_precision']}/{st['boundary_recall']}/"
@@ -111,7 +116,11 @@ def _rows(t: dict) -> list[tuple[str, str]]:
                  ("tokens crossing elements", st["crossing_rate"]),
                  ("hairpin loop = 1 token", st["hairpin_exact1"]),
                  ("hairpin loop = <=2 tokens", st["hairpin_exact2"]),
-                 ("hairpin loops", st["hairpin_loops"])]
+                 ("hairpin loops", st["hairpin_loops"]),
+                 ("hairpin unit = 1 token", st["unit_exact1"]),
+                 ("hairpin unit = <=2 tokens", st["unit_exact2"]),
+                 ("tokens crossing unit ends", st["unit_crossing"]),
+                 ("hairpin units", st["hairpin_units"])]
     return [(k, str(v)) for k, v in rows]
 
 

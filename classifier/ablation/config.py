@@ -22,18 +22,22 @@ import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from corpora.alphabet import ALPHABETS
 from labkit.config import check_choices
 from labkit.documents import read_document
 from labkit.errors import LabError
+from labkit.cluster import BACKENDS, check_backend
 from tokenizer_lab.spec import K_RANGE
 
 from ..presets import PRESETS
 
 METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
-GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror", "explain_motifs")
+GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror",
+             "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts",
+             "explain_motifs")
 
 
 def _setting(default, text: str, **meta):
@@ -147,6 +151,15 @@ class AblationConfig:
     max_test: int | None = _setting(None, "Stratified subsample of test, seed 0 (speed).",
                                     unset="all")
     jobs: int = _setting(1, "Runs at once (processes).")
+    backend: str = _setting("local", "Where runs execute: 'local' (processes here, --jobs) "
+                            "or 'ray' (a Ray cluster).", choices=BACKENDS)
+    ray_address: str | None = _setting(None, "Ray cluster: auto, HOST:6379 or ray://HOST:10001.",
+                                       unset="a Ray instance on this machine")
+    cpus_per_run: float = _setting(1.0, "Ray: CPUs each run asks for (its torch threads).")
+    gpus_per_run: float = _setting(0.0, "Ray: GPUs each run asks for (runs then land on GPU nodes).")
+    max_retries: int = _setting(2, "Ray: times a run is retried when its worker process dies.")
+    artifacts: str | None = _setting(None, "Ray: folder or file:// URI the workers write run "
+                                     "folders to.", unset="sent back, written under --out")
     train_options: tuple[tuple[str, Any], ...] = _setting(
         (), "More TrainConfig fields for every run (TOML table [train_options]).")
     explain_motifs: bool = _setting(False, "Add each tokenizer's best-run top motifs "
@@ -170,6 +183,16 @@ class AblationConfig:
         check_choices(self)
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")
+        check_backend(self.backend)
+        if self.cpus_per_run <= 0 or self.gpus_per_run < 0:
+            raise ValueError(f"cpus_per_run must be above 0 and gpus_per_run at least 0, "
+                             f"got {self.cpus_per_run} and {self.gpus_per_run}")
+        if self.max_retries < 0:
+            raise ValueError(f"max_retries must be at least 0, got {self.max_retries}")
+        if self.artifacts is not None:
+            if self.backend != "ray":
+                raise ValueError("artifacts (a folder for the workers' run folders) needs backend 'ray'")
+            artifacts_dir(self.artifacts)
         if self.epochs is not None and self.epochs < 1:
             raise ValueError(f"epochs must be at least 1, got {self.epochs}")
         for name in ("max_train", "max_valid", "max_test"):
@@ -245,6 +268,24 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> AblationCon
     except (ValueError, TypeError) as exc:
         where = f"{path}: " if path is not None else ""
         raise AblationError(f"{where}{exc}") from None
+
+
+def artifacts_dir(uri: str) -> Path:
+    """The local folder of an ``--artifacts`` URI (a path or ``file://``).
+
+    >>> artifacts_dir("file:///data/abl"), artifacts_dir("/data/abl")
+    (PosixPath('/data/abl'), PosixPath('/data/abl'))
+    >>> artifacts_dir("s3://bucket/abl")
+    Traceback (most recent call last):
+    ...
+    ValueError: artifacts must be a folder or a file:// URI (mount other stores), got 's3://bucket/abl'
+    """
+    parsed = urlparse(uri)
+    if parsed.scheme == "file":
+        return Path(parsed.path)
+    if parsed.scheme == "":
+        return Path(uri)
+    raise ValueError(f"artifacts must be a folder or a file:// URI (mount other stores), got {uri!r}")
 
 
 def _int_or_none(v, name):

@@ -5,11 +5,14 @@
   the whole read, primers included);
 - structure alignment (``tokenizer_lab.structure.measures``): boundary F1 of token
   boundaries against folded structure-element boundaries, the share of tokens that
-  cross such a boundary, and hairpin loops captured as exactly one token;
+  cross such a boundary, hairpin loops captured as exactly one token, hairpin units
+  (loop + closing helix) as one token / at most two whole tokens, and the share of
+  tokens crossing a unit's end;
 - motif recovery where the records carry ground truth (the simulator's planted
   motifs in ``Record.meta["motifs"]``): the share of motif occurrences that are
   exactly one token, and exactly the union of at most two whole tokens
-  (:func:`tokenizer_lab.motif_recovery.motif_recovery`, the same numbers as ``tokenizer-lab stats``).
+  (:func:`tokenizer_lab.motif_recovery.motif_recovery`, the same numbers as ``tokenizer-lab stats``),
+  and the planted hairpin motifs alone as exactly one token (``hairpin_motif_exact1``).
 
 A statistic that cannot be computed is left out, never allowed to sink a run.
 """
@@ -22,7 +25,8 @@ from collections.abc import Sequence
 from tokenizer_lab.motif_recovery import motif_recovery
 
 log = logging.getLogger(__name__)
-STRUCTURE_KEYS = ("boundary_f1", "crossing_rate", "hairpin_exact1")
+STRUCTURE_KEYS = ("boundary_f1", "crossing_rate", "hairpin_exact1", "unit_exact1", "unit_exact2",
+                  "unit_crossing")
 MAX_FOLDED = 500  # folding is the costly part: score structure on a fixed prefix of test
 
 
@@ -63,6 +67,9 @@ def intrinsic_stats(tok, records) -> dict:
         try:
             rec = motif_recovery(tok, zip(seqs, truth))
             out.update({"motif_exact1": rec["exact1"], "motif_exact2": rec["exact2"]})
+            hp = rec["by_kind"].get("hairpin")
+            if hp:
+                out["hairpin_motif_exact1"] = hp["exact1"]
         except Exception as exc:  # noqa: BLE001
             log.warning("motif recovery failed for %s: %s", tok.spec.algorithm, exc)
     return out

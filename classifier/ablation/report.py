@@ -17,6 +17,7 @@ from labkit.atomic import atomic_write
 
 from .cells import Bold, fmt, fmt_ms, fmt_p
 from .config import METRICS
+from .hypothesis import hypothesis_blocks
 from .plots import NAMES, make_plots
 from .stats import wilcoxon_min_p
 
@@ -64,6 +65,7 @@ def report_blocks(results: dict, plots: dict | None = None) -> list[tuple]:
     blocks.append(("table", header, rows))
 
     blocks += _comparison_blocks(results, metric, comp)
+    blocks += hypothesis_blocks(results, metric)
     blocks += _intrinsic_blocks(summary, metric)
     if results.get("motifs"):
         from .motifs import motif_blocks
@@ -166,9 +168,12 @@ def _intrinsic_blocks(summary, metric) -> list[tuple]:
                         "outside primers that the tokenizer strips or maps to one token; "
                         "boundary F1, crossing rate and hairpin exact1 compare token "
                         "boundaries with ViennaRNA structure elements (first "
-                        "500 test sequences); motif exact1/exact2: share of planted motifs "
-                        "that are one token / at most two whole tokens (where ground truth "
-                        "exists)."))
+                        "500 test sequences); unit exact1/exact2: hairpin units (loop with "
+                        "its closing helix) that are one token / at most two whole tokens, "
+                        "unit crossing: share of tokens crossing a unit's end; motif "
+                        "exact1/exact2: share of planted motifs that are one token / at most "
+                        "two whole tokens, hairpin motif exact1 the planted hairpins alone "
+                        "(where ground truth exists)."))
     header = ["tokenizer", NAMES[metric], *(k.replace("_", " ") for k in keys)]
     rows = [[e["tokenizer"], fmt_ms(e["metrics"][metric]["mean"], e["metrics"][metric]["sd"]),
              *(fmt((e["intrinsic"].get(k) or {}).get("mean")) for k in keys)]

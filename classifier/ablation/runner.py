@@ -7,11 +7,12 @@ Layout of a run folder::
                                   renamed into place when complete; result.json inside
     RUNDIR/results.json, results.csv, report.md, report.html, plots/
 
-A run folder exists only once its run finished (``corpora.atomic.atomic_dir``),
+A run folder exists only once its run finished (``labkit.atomic.atomic_dir``),
 so a killed ablation restarted with the same command skips every finished run
 and redoes only the interrupted ones; adding tokenizers or seeds to the grid
 reuses the runs already there. ``jobs > 1`` runs several runs at once in
-worker processes, each with ``cores // jobs`` torch threads.
+worker processes, each with ``cores // jobs`` torch threads; ``backend = "ray"``
+runs them as tasks on a Ray cluster instead (:mod:`.ray_backend`).
 """
 
 from __future__ import annotations
@@ -140,6 +141,9 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
     # bad input fails here, before anything is written
     split, source = ablation_data.load_split(cfg)
     check_grid(cfg)
+    if cfg.backend == "ray":
+        from labkit.cluster import require_ray
+        require_ray()  # says how to install it, before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _check_fingerprint(cfg, out_dir)
@@ -155,7 +159,17 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
         cores = os.cpu_count() or 1
         jobs = max(1, min(cfg.jobs, len(pending) or 1, cores))
         threads = max(1, cores // jobs)
-        if jobs == 1:
+        if cfg.backend == "ray" and pending:
+            from .ray_backend import run_pending
+
+            def finished(run_id: str) -> None:
+                nonlocal done
+                done += 1
+                if on_run:
+                    on_run(run_id, done, len(grid))
+
+            run_pending(pending, cfg, split, run_root, finished, run_one, RESULT)
+        elif jobs == 1:
             for spec in progress(pending, desc="ablation", total=len(pending), unit="run"):
                 run_one(spec, cfg, split, run_root, threads=threads)
                 done += 1

@@ -4,7 +4,7 @@ Each module defines one :class:`~tokenizer_lab.algorithms.base.Algorithm` subcla
 registers it with :func:`~tokenizer_lab.algorithms.registry.register`; the structure-aware algorithms in
 ``tokenizer_lab.structure`` register here too (imported lazily by :func:`get`).
 
->>> sorted(n for n in names() if not n.startswith("struct"))
+>>> sorted(n for n in names() if not n.startswith(("struct", "hairpin")))
 ['bpe', 'char', 'kmer', 'unigram', 'wordpiece']
 >>> get("kmer").name
 'kmer'

@@ -8,7 +8,11 @@ annotated with bpRNA elements, and then:
 - ``struct-bpe`` / ``struct-unigram`` / ``struct-wordpiece``: cut at element
   boundaries; the HF text is the pieces separated by spaces (input form
   ``segmented``) and a whitespace pre-tokenizer keeps every token inside one element,
-  so a GAAA hairpin loop or a short stem strand can be one token;
+  so a GAAA hairpin loop or a short stem strand can be one token. With
+  ``unit="hairpin"`` a whole hairpin unit (loop and closing helix,
+  :mod:`tokenizer_lab.structure.hairpins`) is one piece instead of three or more, so
+  a token may span the hairpin but never cross its ends; ``hairpin-vocab``
+  (:mod:`tokenizer_lab.structure.hairpin_vocab`) puts frequent units in whole;
 - ``struct-alphabet``: each nucleotide is written as one joint (base, element)
   character (input form ``joint``, see :mod:`tokenizer_lab.structure.pretokenize`)
   and BPE learns over that 28-letter alphabet; a token means "these bases in this
@@ -37,6 +41,7 @@ from tokenizer_lab.primers import Primers
 from tokenizer_lab.spec import PRIMER_TOKENS, SPECIAL_TOKENS, TokenizerSpec
 from tokenizer_lab.structure.elements import annotate
 from tokenizer_lab.structure.fold import VIENNA_VERSION
+from tokenizer_lab.structure.hairpins import unit_segments
 from tokenizer_lab.structure.pretokenize import JOINT_ALPHABET, joint_decode, joint_encode, segment_text
 from tokenizer_lab.structure.reads import fold_params, structures
 from tokenizer_lab.structure.short_pieces import refit
@@ -49,6 +54,11 @@ class Structured(Algorithm):
 
     form = "segmented"
     sep = " "  # between a primer token and the text
+    hairpins = False  # True: always cut at hairpin units (hairpin-vocab)
+
+    def uses_units(self, spec: TokenizerSpec) -> bool:
+        """Whether the text keeps each hairpin unit whole (one piece)."""
+        return self.form == "segmented" and (self.hairpins or spec.unit == "hairpin")
 
     def input_form(self, spec: TokenizerSpec) -> str:
         return self.form
@@ -56,9 +66,13 @@ class Structured(Algorithm):
     def folding(self, spec: TokenizerSpec) -> dict:
         """What lab.json should record about folding."""
         p = fold_params(spec)
-        return dict(p.to_dict(), vienna=VIENNA_VERSION,
-                    energy_set={"rna": "RNA Turner 2004", "dna": "DNA Mathews 2004"}[p.material],
-                    elements="bpRNA letters S H B I M X E (tokenizer_lab.structure.elements)")
+        out = dict(p.to_dict(), vienna=VIENNA_VERSION,
+                   energy_set={"rna": "RNA Turner 2004", "dna": "DNA Mathews 2004"}[p.material],
+                   elements="bpRNA letters S H B I M X E (tokenizer_lab.structure.elements)")
+        if self.uses_units(spec):
+            out["hairpin_units"] = {"max_internal": spec.max_internal, "min_stem": spec.min_stem,
+                                    "definition": "tokenizer_lab.structure.hairpins"}
+        return out
 
     def extra_meta(self, spec: TokenizerSpec, primers: Primers) -> dict:
         return {"folding": self.folding(spec)}
@@ -68,7 +82,13 @@ class Structured(Algorithm):
         how = (f"reads folded whole (primers included) with ViennaRNA {f['vienna']} MFE, "
                f"{f['energy_set']}, {f['temperature']} C, dangles={f['dangles']}, "
                f"noLP={int(f['no_lp'])}; bpRNA elements")
-        if self.form == "segmented":
+        if self.uses_units(spec):
+            what = ("the random region cut at the ends of hairpin units (a hairpin loop with "
+                    f"its closing helix of >= {spec.min_stem} pairs, through bulges and interior "
+                    f"loops of <= {spec.max_internal} nt a side) and, outside units, at "
+                    "structure-element boundaries; pieces separated by one space, e.g. "
+                    "'AA GGGGAAACCCC A'")
+        elif self.form == "segmented":
             what = ("the random region cut at structure-element boundaries, pieces separated "
                     "by one space, e.g. 'GGGG AAA CCCC'")
         else:
@@ -78,16 +98,19 @@ class Structured(Algorithm):
         return (f"{what}; primer tokens [P5]/[P3] at the ends in token mode; {how}. "
                 "LabTokenizer.prepare() makes this text from a raw read")
 
-    def body_text(self, seq: str, structure: str, start: int, end: int) -> tuple[str, list]:
-        text, cmap = segment_text(seq, structure, start, end)
-        return text, cmap
+    def body_text(self, seq: str, structure: str, start: int, end: int,
+                  spec: TokenizerSpec) -> tuple[str, list]:
+        pieces = (unit_segments(structure, start, end, spec.max_internal, spec.min_stem)
+                  if self.uses_units(spec) else None)
+        return segment_text(seq, structure, start, end, pieces)
 
     def training_text(self, seq: str, spec: TokenizerSpec, primers: Primers) -> str:
         return seq  # the whole read: build() folds it with its primers, then cuts
 
-    def text_for(self, seq: str, structure: str, primers: Primers) -> tuple[str, list]:
+    def text_for(self, seq: str, structure: str, primers: Primers,
+                 spec: TokenizerSpec) -> tuple[str, list]:
         start, end = primers.body(seq)
-        text, cmap = self.body_text(seq, structure, start, end)
+        text, cmap = self.body_text(seq, structure, start, end, spec)
         if primers.mode == "token":
             if start > 0:
                 head = PRIMER_TOKENS[0] + (self.sep if text else "")
@@ -102,7 +125,7 @@ class Structured(Algorithm):
     def prepare(self, seq: str, spec: TokenizerSpec, primers: Primers) -> tuple[str, CharMap]:
         if not seq:
             return "", []
-        return self.text_for(seq, structures([seq], spec, workers=1)[0], primers)
+        return self.text_for(seq, structures([seq], spec, workers=1)[0], primers, spec)
 
     def normalizer(self, spec: TokenizerSpec, primers: Primers):
         return None  # the text is made by prepare(); AutoTokenizer users pass it as is
@@ -118,15 +141,18 @@ class Structured(Algorithm):
         if spec.vocab_size < need:  # say so before folding the corpus
             raise TokenizerError(f"vocab_size {spec.vocab_size} is too small for {self.name}: "
                                  f"use at least {need} ({parts})")
-        sts = structures(list(texts), spec)
+        return self.train(self.pieces(texts, spec, primers), spec, primers, show_progress)
+
+    def pieces(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers) -> list[str]:
+        """The training text of each read (folded, cut) that has a random region."""
         pieces = []
-        for seq, st in zip(texts, sts):
+        for seq, st in zip(texts, structures(list(texts), spec)):
             start, end = primers.body(seq)
             if end > start:
-                pieces.append(self.body_text(seq, st, start, end)[0])
+                pieces.append(self.body_text(seq, st, start, end, spec)[0])
         if not pieces:
             raise TokenizerError("empty corpus: every read is only primer sequence")
-        return self.train(pieces, spec, primers, show_progress)
+        return pieces
 
     def train(self, texts: list[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:
@@ -212,7 +238,7 @@ class StructAlphabet(Structured):
     form = "joint"
     sep = ""  # no pre-tokenizer: a space would be a letter
 
-    def body_text(self, seq, structure, start, end):
+    def body_text(self, seq, structure, start, end, spec):
         elements = annotate(structure)
         return joint_encode(seq[start:end], elements[start:end]), [(p, p + 1) for p in range(start, end)]
 

@@ -8,7 +8,11 @@
 - hairpin-loop capture: share of hairpin loops that are exactly one token
   (``hairpin_exact1``), exactly the union of at most two whole tokens
   (``hairpin_exact2``), and that lie inside a single token, possibly with stem bases
-  around them (``hairpin_inside1``).
+  around them (``hairpin_inside1``);
+- hairpin-unit capture (:mod:`tokenizer_lab.structure.hairpins`: a hairpin loop with
+  its closing helix): share of units that are exactly one token (``unit_exact1``) or
+  exactly the union of at most two whole tokens (``unit_exact2``), and the share of
+  tokens that cross a unit's end (``unit_crossing``).
 
 >>> s = StructureScores()
 >>> s.add([(0, 2), (2, 5), (5, 7)], "((...))")
@@ -16,6 +20,12 @@
 >>> r = s.result()
 >>> r["boundary_precision"], r["boundary_recall"], r["hairpin_exact1"], r["hairpin_exact2"]
 (0.667, 0.5, 0.5, 0.5)
+>>> u = StructureScores(min_stem=2)
+>>> u.add([(0, 1), (1, 8), (8, 9)], ".((...)).")
+>>> u.add([(0, 3), (3, 9)], ".((...)).")
+>>> r = u.result()
+>>> r["unit_exact1"], r["unit_exact2"], r["unit_crossing"], r["hairpin_units"]
+(0.5, 0.5, 0.4, 2)
 """
 
 from __future__ import annotations
@@ -24,12 +34,15 @@ from collections.abc import Iterable, Sequence
 
 from tokenizer_lab.metrics import cut_points, prf
 from tokenizer_lab.structure.elements import boundaries, hairpin_loops
+from tokenizer_lab.structure.hairpins import DEFAULT_MAX_INTERNAL, DEFAULT_MIN_STEM, hairpin_units
 
 
 class StructureScores:
     """Accumulate one tokenized, folded sequence at a time; :meth:`result` pools them."""
 
-    def __init__(self):
+    def __init__(self, max_internal: int = DEFAULT_MAX_INTERNAL, min_stem: int = DEFAULT_MIN_STEM):
+        self.unit_settings = (max_internal, min_stem)
+        self.units = self.unit_exact1 = self.unit_exact2 = self.unit_crossing = 0
         self.tp = self.n_pred = self.n_ref = 0
         self.tokens = self.crossing = 0
         self.hairpins = self.exact1 = self.exact2 = self.inside1 = 0
@@ -61,6 +74,18 @@ class StructureScores:
             self.exact2 += (len(touching) <= 2 and touching == inside
                             and sum(e - s for s, e in inside) == he - hs)
             self.inside1 += len(touching) == 1
+        ends = set()
+        for us, ue in hairpin_units(structure, *self.unit_settings):
+            if us < lo or ue > hi:
+                continue
+            self.units += 1
+            ends.update((us, ue))
+            inside = [(s, e) for s, e in spans if s >= us and e <= ue]
+            touching = [(s, e) for s, e in spans if s < ue and e > us]
+            self.unit_exact1 += (us, ue) in spans
+            self.unit_exact2 += (len(touching) <= 2 and touching == inside
+                                 and sum(e - s for s, e in inside) == ue - us)
+        self.unit_crossing += sum(any(s < b < e for b in ends) for s, e in spans)
 
     def result(self, digits: int = 3) -> dict:
         """The pooled scores (rounded), with the counts they come from."""
@@ -75,11 +100,16 @@ class StructureScores:
             "crossing_rate": rd(self.crossing / self.tokens) if self.tokens else 0.0,
             "hairpin_exact1": rd(self.exact1 / h), "hairpin_exact2": rd(self.exact2 / h),
             "hairpin_inside1": rd(self.inside1 / h), "hairpin_loops": self.hairpins,
+            "unit_exact1": rd(self.unit_exact1 / (self.units or 1)),
+            "unit_exact2": rd(self.unit_exact2 / (self.units or 1)),
+            "unit_crossing": rd(self.unit_crossing / self.tokens) if self.tokens else 0.0,
+            "hairpin_units": self.units,
             "tokens": self.tokens, "sequences": self.sequences,
         }
 
 
-def structure_scores(items: Iterable[tuple]) -> dict:
+def structure_scores(items: Iterable[tuple], max_internal: int = DEFAULT_MAX_INTERNAL,
+                     min_stem: int = DEFAULT_MIN_STEM) -> dict:
     """Pooled scores over (token spans, dot-bracket[, region]) tuples; see the module doc.
 
     >>> structure_scores([([(0, 2), (2, 5), (5, 7)], "((...))")])["boundary_f1"]
@@ -87,7 +117,7 @@ def structure_scores(items: Iterable[tuple]) -> dict:
     >>> structure_scores([([(0, 3), (3, 4), (4, 7)], "((...))", (3, 7))])["boundary_recall"]
     0.0
     """
-    acc = StructureScores()
+    acc = StructureScores(max_internal, min_stem)
     for item in items:
         acc.add(*item)
     return acc.result()
@@ -97,11 +127,13 @@ def tokenizer_structure_scores(tokenizer, seqs: Sequence[str], workers: int | No
     """Fold ``seqs`` (cached, parallel) and score ``tokenizer`` (any LabTokenizer) on them.
 
     Scored over the random region (the part left after the tokenizer's primer handling),
-    so the [P5]/[P3] tokens and the primers' own structure do not count.
+    so the [P5]/[P3] tokens and the primers' own structure do not count. Hairpin units
+    use the tokenizer's ``max_internal``/``min_stem`` (the spec's defaults for others).
     """
     from tokenizer_lab.structure.reads import structures
 
     norm = [tokenizer.normalize(s) for s in seqs]
     sts = structures(norm, tokenizer.spec, workers)
-    return structure_scores((tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
-                            for seq, st in zip(norm, sts))
+    return structure_scores(((tokenizer.token_spans(seq), st, tokenizer.primers.body(seq))
+                             for seq, st in zip(norm, sts)),
+                            tokenizer.spec.max_internal, tokenizer.spec.min_stem)

@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
 from labkit.progress import progress
+from labkit.cluster import check_backend
 from tokenizer_lab.structure.cache import FoldCache
 from tokenizer_lab.structure.fold import FoldParams, FoldResult, assemble, fold_key_string, fold_strings
 
@@ -68,12 +69,16 @@ def fold_strings_parallel(strings: list[str], params: FoldParams, workers: int |
 
 
 def fold_many(seqs: Iterable[str], params: FoldParams | None = None, *, cache: FoldCache | None | bool = True,
-              workers: int | None = None) -> list[FoldResult]:
+              workers: int | None = None, backend: str = "local",
+              ray_address: str | None = None) -> list[FoldResult]:
     """Fold every sequence, reusing cached folds; results in input order.
 
     ``cache=True`` uses the default cache folder, ``False``/``None`` no cache, or pass a
     :class:`FoldCache`. ``workers=None`` uses every core, 1 folds in this process.
+    ``backend="ray"`` folds the misses on a Ray cluster instead (``ray_address``, see
+    :mod:`labkit.cluster`), storing each chunk in the cache as it arrives.
     """
+    check_backend(backend)
     params = params or FoldParams()
     seqs = list(seqs)
     keys = [fold_key_string(s, params) for s in seqs]
@@ -84,7 +89,15 @@ def fold_many(seqs: Iterable[str], params: FoldParams | None = None, *, cache: F
     log.log(logging.INFO if len(missing) >= LOG_AT else logging.DEBUG,
             "folding %d sequences: %d distinct, %d cached, %d to fold",
             len(seqs), len(distinct), len(distinct) - len(missing), len(missing))
-    if missing:
+    if missing and backend == "ray":
+        from tokenizer_lab.structure.ray_fold import fold_strings_ray
+
+        def keep(strings, folds):
+            if store is not None:
+                store.put_many([(k, st, m) for k, (st, m) in zip(strings, folds)], params)
+
+        known.update(zip(missing, fold_strings_ray(missing, params, ray_address, on_chunk=keep)))
+    elif missing:
         folded = fold_strings_parallel(missing, params, workers)
         new = {k: v for k, v in zip(missing, folded)}
         if store is not None:

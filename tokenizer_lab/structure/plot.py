@@ -5,8 +5,9 @@ layout where puzzler leaves overlaps): each nucleotide is a circle coloured by
 the token it belongs to (a qualitative palette, cycling, so neighbouring tokens always
 differ), with its letter inside; grey backbone lines, thin base-pair lines, and a dark
 bar across the backbone wherever one token ends and the next begins. Below, a text
-panel aligns the sequence (same token colours), the dot-bracket and the bpRNA element
-letters, wrapped at 60 columns. PNG, SVG or PDF by the file's extension.
+panel aligns the sequence (same token colours), the dot-bracket, the bpRNA element
+letters and the hairpin units (``[[[...]``, :mod:`tokenizer_lab.structure.hairpins`),
+wrapped at 60 columns. PNG, SVG or PDF by the file's extension.
 
 >>> import tempfile, pathlib
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "t.png"
@@ -31,6 +32,7 @@ import RNA  # noqa: E402
 
 from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab.structure.elements import annotate, pair_table  # noqa: E402
+from tokenizer_lab.structure.hairpins import unit_track  # noqa: E402
 
 PALETTE = ["#8dd3c7", "#fdb462", "#bebada", "#fb8072", "#80b1d3", "#b3de69",
            "#fccde5", "#ffed6f", "#bc80bd", "#ccebc5"]
@@ -130,9 +132,9 @@ def _draw_structure(ax, seq, structure, tok, xy):
     ax.axis("off")
 
 
-def _draw_text(ax, seq, structure, elements, tok, wrap):
+def _draw_text(ax, seq, structure, elements, tok, wrap, hairpins):
     rows = math.ceil(len(seq) / wrap) or 1
-    lines_per_block = 4
+    lines_per_block = 5
     ax.set_xlim(-9, wrap + 0.5)
     ax.set_ylim(rows * lines_per_block, -0.8)
     ax.axis("off")
@@ -140,7 +142,7 @@ def _draw_text(ax, seq, structure, elements, tok, wrap):
     for b in range(rows):
         lo, hi = b * wrap, min((b + 1) * wrap, len(seq))
         y0 = b * lines_per_block
-        for name, dy in (("sequence", 0), ("structure", 1), ("elements", 2)):
+        for name, dy in (("sequence", 0), ("structure", 1), ("elements", 2), ("hairpins", 3)):
             ax.text(-0.8, y0 + dy, name, fontsize=7, ha="right", va="center", color="#555555")
         ax.text(-8.8, y0, f"{lo + 1}", fontsize=6, ha="left", va="center", color="#888888")
         for p in range(lo, hi):
@@ -150,20 +152,24 @@ def _draw_text(ax, seq, structure, elements, tok, wrap):
             ax.text(x, y0, seq[p], fontweight="bold", **mono)
             ax.text(x, y0 + 1, structure[p], **mono)
             ax.text(x, y0 + 2, elements[p], color="#333333", **mono)
+            ax.text(x, y0 + 3, hairpins[p], color="#7a3b00", **mono)
             if p + 1 < hi and tok[p] != tok[p + 1]:
                 ax.plot([x + 0.5, x + 0.5], [y0 - 0.5, y0 + 0.5], color="#222222", lw=1.4)
 
 
 def plot_tokenization(seq: str, structure: str, token_spans: Sequence[tuple[int, int]],
                       elements: str | None = None, out_path: str | Path = "tokenization.png",
-                      title: str | None = None, dpi: int = 200) -> Path:
-    """Draw ``seq`` folded as ``structure`` with its tokens; write ``out_path`` atomically."""
+                      title: str | None = None, dpi: int = 200, hairpins: str | None = None) -> Path:
+    """Draw ``seq`` folded as ``structure`` with its tokens; write ``out_path`` atomically.
+
+    ``hairpins``: the hairpin-unit line (default: :func:`unit_track` of ``structure``)."""
     out_path = Path(out_path)
     if out_path.suffix.lower() not in FORMATS:
         raise ValueError(f"plot file must end in one of {sorted(FORMATS)}, got {out_path.name!r}")
     if len(structure) != len(seq):
         raise ValueError(f"structure has {len(structure)} characters for a {len(seq)}-nt sequence")
     elements = elements if elements is not None else annotate(structure)
+    hairpins = hairpins if hairpins is not None else unit_track(structure)
     tok = token_index(len(seq), token_spans)
     xy = layout(structure)
     span = np.ptp(xy, axis=0) + 3.2 if len(seq) else np.array([4.0, 4.0])
@@ -173,11 +179,11 @@ def plot_tokenization(seq: str, structure: str, token_spans: Sequence[tuple[int,
     # circles; the text panel needs ~0.1 inch a column.
     width = float(np.clip(max(span[0] * 0.28, (wrap + 9.5) * 0.1), 3.5, 9.0))
     draw_h = float(np.clip(width * span[1] / span[0], 1.8, 9.0))
-    text_h = 0.55 * rows + 0.2
+    text_h = 0.68 * rows + 0.2
     fig = plt.figure(figsize=(width, draw_h + text_h + (0.4 if title else 0.1)))
     grid = fig.add_gridspec(2, 1, height_ratios=[draw_h, text_h], hspace=0.02)
     _draw_structure(fig.add_subplot(grid[0]), seq, structure, tok, xy)
-    _draw_text(fig.add_subplot(grid[1]), seq, structure, elements, tok, wrap)
+    _draw_text(fig.add_subplot(grid[1]), seq, structure, elements, tok, wrap, hairpins)
     if title:
         fig.suptitle(title, fontsize=10, y=0.995)
     fmt = out_path.suffix.lower().lstrip(".")

@@ -45,19 +45,26 @@ _BACK = {c: be for be, c in JOINT.items()}
 JOINT_ALPHABET = "".join(JOINT[(b, e)] for e in ELEMENT_LETTERS for b in BASES)
 
 
-def segment_text(seq: str, structure: str, start: int = 0,
-                 end: int | None = None) -> tuple[str, list[tuple[int, int] | None]]:
+def segment_text(seq: str, structure: str, start: int = 0, end: int | None = None,
+                 pieces: list[tuple[int, int, str]] | None = None,
+                 ) -> tuple[str, list[tuple[int, int] | None]]:
     """Pieces of ``seq[start:end]`` at element boundaries joined by spaces, and the map.
 
-    The map gives positions in the whole ``seq``.
+    The map gives positions in the whole ``seq``. ``pieces`` ([(start, end, letter)],
+    e.g. :func:`tokenizer_lab.structure.hairpins.unit_segments`) replaces the element
+    segments.
 
     >>> segment_text("GGGGAAACCCC", "((((...))))", 2, 6)[0]
     'GG AA'
+    >>> segment_text("AGGGGAAACCCC", ".((((...))))", pieces=[(0, 1, "E"), (1, 12, "U")])[0]
+    'A GGGGAAACCCC'
     """
     if len(seq) != len(structure):
         raise ValueError(f"structure has {len(structure)} characters for a {len(seq)}-nt sequence")
     parts, cmap = [], []
-    for k, (s, e, _) in enumerate(segments(structure, start, end)):
+    if pieces is None:
+        pieces = segments(structure, start, end)
+    for k, (s, e, _) in enumerate(pieces):
         if k:
             parts.append(" ")
             cmap.append(None)

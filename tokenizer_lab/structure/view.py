@@ -8,7 +8,7 @@ and :func:`plot_tokenizer` draws the picture.
 >>> from tokenizer_lab import train_tokenizer
 >>> tok = train_tokenizer(["ACGUACGU"], algorithm="char", primers="keep")
 >>> structure_tracks(tok, "GGGGAAACCCC")
-{'structure': '((((...))))', 'elements': 'SSSSHHHSSSS'}
+{'structure': '((((...))))', 'elements': 'SSSSHHHSSSS', 'hairpins': '[[[[[[[[[[]'}
 >>> is_structure_aware(tok)
 False
 """
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tokenizer_lab.structure.elements import annotate
 from tokenizer_lab.structure.fold import FoldResult
+from tokenizer_lab.structure.hairpins import unit_track
 from tokenizer_lab.structure.parallel import fold_many
 
 
@@ -31,9 +32,17 @@ def structure_of(tokenizer, seq: str) -> FoldResult:
 
 
 def structure_tracks(tokenizer, seq: str) -> dict[str, str]:
-    """{"structure": dot-bracket, "elements": bpRNA letters} of the normalised read."""
+    """{"structure": dot-bracket, "elements": bpRNA letters, "hairpins": hairpin units
+    as ``[[[...]``} of the normalised read (units with the tokenizer's ``max_internal``
+    and ``min_stem``)."""
     fr = structure_of(tokenizer, seq)
-    return {"structure": fr.structure, "elements": annotate(fr.structure)}
+    return {"structure": fr.structure, "elements": annotate(fr.structure),
+            "hairpins": hairpin_track(tokenizer, fr.structure)}
+
+
+def hairpin_track(tokenizer, structure: str) -> str:
+    """The hairpin-unit line of a fold, with the tokenizer's unit settings."""
+    return unit_track(structure, tokenizer.spec.max_internal, tokenizer.spec.min_stem)
 
 
 def is_structure_aware(tokenizer) -> bool:
@@ -52,4 +61,5 @@ def plot_tokenizer(tokenizer, seq: str, out_path: str | Path, title: str | None 
     if title is None:
         title = (f"{tokenizer.spec.algorithm} (vocabulary {tokenizer.vocab_size}): {len(spans)} tokens; "
                  f"MFE {fr.mfe:.2f} kcal/mol")
-    return plot_tokenization(fr.seq, fr.structure, spans, annotate(fr.structure), out_path, title=title)
+    return plot_tokenization(fr.seq, fr.structure, spans, annotate(fr.structure), out_path, title=title,
+                             hairpins=hairpin_track(tokenizer, fr.structure))
