@@ -65,5 +65,7 @@ for r, st, ms in zip(test, sts, truth):
         n += 1
         unit += (m["start"], m["end"]) in hairpin_units(st)
         piece += any(s <= m["start"] and m["end"] <= e for s, e, _ in unit_segments(st, lo, hi))
-print("planted hairpins in test", n, "fold exact unit", round(unit / n, 3), "inside one piece", round(piece / n, 3))
-json.dump({"rows": rows, "fold": {"planted_hairpins": n, "exact_unit": round(unit / n, 3), "inside_one_piece": round(piece / n, 3)}}, open(out + "/why.json", "w"), indent=1)
+fold = {"planted_hairpins": n, "exact_unit": round(unit / n, 3) if n else None,
+        "inside_one_piece": round(piece / n, 3) if n else None}
+print("planted hairpins in test", fold)
+json.dump({"rows": rows, "fold": fold}, open(out + "/why.json", "w"), indent=1)

@@ -13,6 +13,7 @@ import numpy as np
 
 from .artifacts import save_model_dir
 from .baseline import KmerLogReg
+from .config import SCORES
 from .metrics import classification_metrics, summary_line
 from .run_types import Splits, TrainResult
 from .runtime import PeakMemory
@@ -47,7 +48,7 @@ def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainRes
              "mean_tokens_per_seq": round(float(np.mean(lengths)) - config.kmer_k + 1, 2),
              "max_length": None, "vocab_size": model.n_features, "device": "cpu", "threads": 1}
     history = [{"epoch": 1, "valid_loss": _log_loss(splits.y_valid, valid_p),
-                **{f"valid_{k}": valid_m[k] for k in ("accuracy", "macro_f1", "mcc", "auroc")}}]
+                **{f"valid_{k}": valid_m[k] for k in SCORES}}]
     final = test_m or valid_m
     log.info("kmer-logreg k=%d %s: %s", config.kmer_k, "test" if test_m else "validation",
              summary_line(final))

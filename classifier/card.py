@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 
+from .config import SCORES
+
 
 def _fmt(v) -> str:
     return "n/a" if v is None else f"{v:.4f}" if isinstance(v, float) else str(v)
@@ -65,7 +67,7 @@ def render_card(config: dict, info: dict, metrics: dict) -> str:
         "| metric | value |",
         "|---|---|",
     ]
-    for key in ("accuracy", "macro_f1", "mcc", "auroc"):
+    for key in SCORES:
         lines.append(f"| {key} | {_fmt(evald.get(key))} |")
     base = evald.get("majority_baseline", {})
     lines.append(f"| majority baseline accuracy (always `{base.get('label')}`) | "

@@ -21,7 +21,11 @@ from labkit.config import check_choices
 
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
-METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
+#: The scores of a classifier over a whole split, in report order (metrics.json, the
+#: model card, the ablation's tables).
+SCORES = ("accuracy", "macro_f1", "mcc", "auroc")
+#: What early stopping can watch on the validation split.
+EARLY_STOPPING_METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,7 @@ class TrainConfig:
     dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
     patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
     metric: str = field(default="mcc", metadata={
-        "help": "Validation metric for early stopping and the best epoch.", "choices": METRICS})
+        "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
     max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
         "unset": "--length-percentile of train"})
     length_percentile: float = field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})

@@ -23,7 +23,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer
 
 from .artifacts import save_model_dir
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
-from .config import TrainConfig
+from .config import SCORES, TrainConfig
 from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
 from .errors import ClassifierError
 from .metrics import classification_metrics, softmax, summary_line
@@ -135,7 +135,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
 
     def compute_metrics(pred) -> dict:
         m = classification_metrics(pred.label_ids, softmax(pred.predictions), splits.classes)
-        return {k: m[k] for k in ("accuracy", "macro_f1", "mcc", "auroc") if m[k] is not None}
+        return {k: m[k] for k in SCORES if m[k] is not None}
 
     history_cb, keeper = HistoryCallback(), BestKeeper(config.metric, config.greater_is_better,
                                                        config.patience)

@@ -31,9 +31,9 @@ from labkit.errors import LabError
 from labkit.cluster import BACKENDS, check_backend
 from tokenizer_lab.spec import K_RANGE
 
+from ..config import SCORES
 from ..presets import PRESETS
 
-METRICS = ("accuracy", "macro_f1", "mcc", "auroc")
 #: Settings that do not change any single run's result (excluded from the fingerprint).
 GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror",
              "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts",
@@ -143,7 +143,7 @@ class AblationConfig:
     alphabet: str = _setting("auto", "Alphabet of --data files.", choices=ALPHABETS)
     baseline_k: int | None = _setting(5, "k of the kmer-logreg baseline (0: none).")
     primary_metric: str = _setting("accuracy", "Metric that picks the best tokenizer for the "
-                                   "paired tests.", choices=METRICS)
+                                   "paired tests.", choices=SCORES)
     max_train: int | None = _setting(None, "Stratified subsample of train, seed 0 (speed).",
                                      unset="all")
     max_valid: int | None = _setting(None, "Stratified subsample of valid, seed 0 (speed).",

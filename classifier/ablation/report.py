@@ -16,7 +16,7 @@ from pathlib import Path
 from labkit.atomic import atomic_write
 
 from .cells import Bold, fmt, fmt_ms, fmt_p
-from .config import METRICS
+from ..config import SCORES
 from .hypothesis import hypothesis_blocks
 from .plots import NAMES, make_plots
 from .stats import wilcoxon_min_p
@@ -47,14 +47,14 @@ def report_blocks(results: dict, plots: dict | None = None) -> list[tuple]:
                         "Costs are means per run: train s is the fine-tuning wall time "
                         "(evaluation excluded), peak MB the resident memory of the process "
                         "that ran it (libraries included)."))
-    header = ["tokenizer", "seeds", *(NAMES[m] for m in METRICS), *(c[1] for c in COST_COLUMNS)]
+    header = ["tokenizer", "seeds", *(NAMES[m] for m in SCORES), *(c[1] for c in COST_COLUMNS)]
     best = {m: max((e["metrics"][m]["mean"] for e in summary
-                    if e["metrics"][m]["mean"] is not None), default=None) for m in METRICS}
+                    if e["metrics"][m]["mean"] is not None), default=None) for m in SCORES}
     rows = []
     for e in summary:
         row = [e["tokenizer"] + (" (baseline)" if e.get("kind") == "baseline" else ""),
                str(e.get("n_seeds", ""))]
-        for m in METRICS:
+        for m in SCORES:
             ms = e["metrics"][m]
             cell = fmt_ms(ms["mean"], ms["sd"])
             row.append(Bold(cell) if ms["mean"] is not None and ms["mean"] == best[m] else cell)
@@ -129,7 +129,7 @@ def _comparison_blocks(results, metric, comp) -> list[tuple]:
              Bold("yes") if r["significant"] else "no", r["note"]] for r in comp["rows"]]
     blocks.append(("table", header, rows))
     others = []
-    for m in METRICS:
+    for m in SCORES:
         c = (results.get("comparisons") or {}).get(m)
         if m == metric or not c or c.get("reference") is None:
             continue
@@ -182,9 +182,9 @@ def _intrinsic_blocks(summary, metric) -> list[tuple]:
 
 
 def _runs_blocks(results) -> list[tuple]:
-    header = ["run", "tokenizer", "seed", *(NAMES[m] for m in METRICS), "tokens/seq", "train s"]
+    header = ["run", "tokenizer", "seed", *(NAMES[m] for m in SCORES), "tokens/seq", "train s"]
     rows = [[r.get("run_id", ""), r["tokenizer"], str(r["seed"]),
-             *(fmt((r.get("metrics") or {}).get(m)) for m in METRICS),
+             *(fmt((r.get("metrics") or {}).get(m)) for m in SCORES),
              fmt((r.get("costs") or {}).get("tokens_per_seq"), 1),
              fmt((r.get("costs") or {}).get("train_s"), 1)] for r in results.get("runs", [])]
     runs = results.get("runs", [])

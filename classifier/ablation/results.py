@@ -28,7 +28,7 @@ from pathlib import Path
 from labkit.atomic import atomic_write
 from labkit.documents import read_document
 
-from .config import METRICS
+from ..config import SCORES
 from .stats import ALPHA, holm, mean_sd, paired_test
 
 SCHEMA = "aptamer-tokenizer-lab/ablation-results"
@@ -66,14 +66,14 @@ def summarize(runs: Sequence[dict], primary: str = "accuracy") -> dict:
                  "algorithm": first.get("algorithm"), "vocab_size": first.get("vocab_size"),
                  "k": first.get("k"), "n_seeds": len(rs), "seeds": [r["seed"] for r in rs],
                  "metrics": {}, "costs": {}, "intrinsic": {}}
-        for group, names in (("metrics", METRICS), ("costs", COSTS),
+        for group, names in (("metrics", SCORES), ("costs", COSTS),
                              ("intrinsic", _keys(rs, "intrinsic"))):
             for name in names:
                 vals = [(r.get(group) or {}).get(name) for r in rs]
                 mean, sd = mean_sd([v for v in vals if isinstance(v, (int, float))])
                 entry[group][name] = {"mean": mean, "sd": sd, "values": vals}
         summary.append(entry)
-    comparisons = {m: _compare(summary, by_tok, m) for m in METRICS}
+    comparisons = {m: _compare(summary, by_tok, m) for m in SCORES}
     best = comparisons[primary]["reference"]
     best_run = None
     if best is not None:
@@ -148,13 +148,13 @@ def results_csv(results: dict) -> str:
     runs = results["runs"]
     intrinsic = _keys(runs, "intrinsic")
     head = ["run_id", "tokenizer", "kind", "algorithm", "vocab_size", "k", "seed",
-            *METRICS, *("vocab_actual" if c == "vocab_size" else c for c in COSTS), *intrinsic]
+            *SCORES, *("vocab_actual" if c == "vocab_size" else c for c in COSTS), *intrinsic]
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(head)
     for r in runs:
         row = [r.get(h) for h in head[:7]]
-        row += [(r.get("metrics") or {}).get(m) for m in METRICS]
+        row += [(r.get("metrics") or {}).get(m) for m in SCORES]
         row += [(r.get("costs") or {}).get(c) for c in COSTS]
         row += [(r.get("intrinsic") or {}).get(i) for i in intrinsic]
         w.writerow(["" if v is None else v for v in row])

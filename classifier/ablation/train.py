@@ -13,6 +13,7 @@ from pathlib import Path
 
 from corpora.tasks import TaskData
 
+from ..config import SCORES
 from .config import AblationConfig, TokenizerChoice
 from .intrinsic import intrinsic_stats
 
@@ -70,7 +71,7 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
     intrinsic = intrinsic_stats(tok, split.test)
     metrics, costs = res.metrics, res.costs or {}
     return {
-        "metrics": {m: metrics.get(m) for m in ("accuracy", "macro_f1", "mcc", "auroc")},
+        "metrics": {m: metrics.get(m) for m in SCORES},
         "costs": {"vocab_size": tok.vocab_size, "tokenizer_train_s": round(tok_s, 3),
                   "tokens_per_seq": intrinsic.pop("tokens_per_seq"),
                   "params": costs.get("params"), "train_s": costs.get("train_seconds"),
@@ -99,7 +100,7 @@ def run_baseline(k: int, seed: int, split: TaskData, out_dir: Path) -> dict:
     m, costs = res.metrics, res.costs
     mean_len = sum(len(r.seq) for r in split.test) / len(split.test)
     return {
-        "metrics": {k_: m.get(k_) for k_ in ("accuracy", "macro_f1", "mcc", "auroc")},
+        "metrics": {k_: m.get(k_) for k_ in SCORES},
         "costs": {"vocab_size": res.model.n_features, "tokenizer_train_s": 0.0,
                   "tokens_per_seq": round(mean_len - k + 1, 3), "params": costs["params"],
                   "train_s": costs["train_seconds"], "train_seqs_per_s": costs["train_seqs_per_s"],
