@@ -1,7 +1,7 @@
 """The model directory: written all at once, read back with clear errors.
 
-Layout (``AutoModelForSequenceClassification`` and ``AutoTokenizer`` load it with no
-code of ours)::
+Layout (``AutoModelForSequenceClassification`` and ``AutoTokenizer`` load it; a pooling
+head other than the stock [CLS] one needs ``import classifier.heads`` first)::
 
     config.json  model.safetensors          save_pretrained (id2label/label2id in config)
     tokenizer.json  tokenizer_config.json   the tokenizer's HF files, plus lab.json, vocab.txt
@@ -145,6 +145,8 @@ def load_model_dir(path: str | Path) -> LoadedModel:
         return loaded
     from tokenizer_lab import load_tokenizer
     from transformers import AutoModelForSequenceClassification
+
+    from . import heads  # noqa: F401  registers the pooling heads with the Auto classes
     loaded.tokenizer = load_tokenizer(path)
     try:
         with quiet_hf_progress():

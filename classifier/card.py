@@ -21,6 +21,12 @@ def _fmt(v) -> str:
     return "n/a" if v is None else f"{v:.4f}" if isinstance(v, float) else str(v)
 
 
+def _our_head(config: dict) -> bool:
+    """True when the model is classifier.heads' class (not the stock [CLS] one)."""
+    return (config.get("arch") != "kmer-logreg" and "pooling" in config
+            and (config["pooling"], config.get("head")) != ("cls", "linear"))
+
+
 def render_card(config: dict, info: dict, metrics: dict) -> str:
     """Markdown with hub front matter: data, tokenizer, model, metrics, intended use."""
     classes = info.get("classes", [])
@@ -85,6 +91,8 @@ def render_card(config: dict, info: dict, metrics: dict) -> str:
         "## Use",
         "",
         "```python",
+        *(["import classifier.heads  # registers the pooling head with the Auto classes"]
+          if _our_head(config) else []),
         "from transformers import AutoModelForSequenceClassification, AutoTokenizer",
         "model = AutoModelForSequenceClassification.from_pretrained(DIR)",
         "tok = AutoTokenizer.from_pretrained(DIR)",

@@ -36,6 +36,20 @@ def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
                        label_from="column" if label_column is not None else "auto")
 
 
+class LearningRate(click.ParamType):
+    """A positive number or ``auto``."""
+
+    name = "RATE|auto"
+
+    def convert(self, value, param, ctx):
+        if value == "auto" or isinstance(value, float):
+            return value
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"expected a number such as 3e-4 or 'auto', got {value!r}", param, ctx)
+
+
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 
 
@@ -49,7 +63,8 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
-@dataclass_options(TrainConfig, names={"learning_rate": "lr"})
+@dataclass_options(TrainConfig, names={"learning_rate": "lr"},
+                   override={"learning_rate": {"type": LearningRate()}})
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
           label_column, **options) -> None:
@@ -83,6 +98,54 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
                f"(majority baseline {m['majority_baseline']['accuracy']:.4f})")
     click.echo(f"{c['params']} parameters, {c['train_seconds']:.1f} s training, "
                f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
+
+
+#: TrainConfig fields a range test does not use (the schedule, stopping, the baseline).
+LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", "patience",
+                  "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c")
+
+
+@cli.command("lr-find")
+@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+              help="Tokenizer directory; default: the one in --init.")
+@click.option("--data", multiple=True, type=click.Path(), help="Training file(s).")
+@click.option("--valid", type=click.Path(), default=None, help="Validation file (kept out of the test).")
+@click.option("--task", default=None, callback=task_callback, help="A named task instead of --data.")
+@click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
+@click.option("--out", required=True, type=click.Path(), help="Folder for lr_find.json and lr_find.png.")
+@dataclass_options(TrainConfig, exclude=LR_FIND_UNUSED)
+@click.option("--start-lr", type=float, default=1e-6, show_default=True)
+@click.option("--end-lr", type=float, default=1.0, show_default=True)
+@click.option("--steps", type=int, default=200, show_default=True, help="Batches of the range test.")
+@read_options
+def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac, seq_column,
+            label_column, start_lr, end_lr, steps, **options) -> None:
+    """Learning-rate range test: the rate rises exponentially batch by batch; suggests one."""
+    from tokenizer_lab import load_tokenizer
+
+    from .inputs import from_files, from_task
+    from .train import lr_find_records
+
+    if bool(data) == bool(task):
+        raise click.UsageError("give either --data FILE or --task NAME")
+    if not 0 < start_lr < end_lr or steps < 10:
+        raise click.BadParameter("need 0 < --start-lr < --end-lr and --steps of at least 10")
+    config = make_config(TrainConfig, **options)
+    if config.arch == "kmer-logreg":
+        raise click.UsageError("--arch kmer-logreg has no learning rate; choose a neural --arch")
+    if tokenizer_dir is None and config.init is None:
+        raise click.UsageError("give --tokenizer DIR (or --init MLMDIR)")
+    tok = load_tokenizer(tokenizer_dir or config.init)
+    if task:
+        inputs = from_task(task, mirror, config.seed)
+    else:
+        inputs = from_files(data, valid, None, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    r = lr_find_records(config, tok, inputs.train, inputs.valid, out, start_lr=start_lr,
+                        end_lr=end_lr, steps=steps)
+    click.echo(f"suggested learning rate {r.suggestion:.3g} (loss minimum at {r.min_loss_lr:.3g}, "
+               f"steepest descent at {r.steepest_lr:.3g}"
+               + (f", diverged at {r.diverged_at:.3g}" if r.diverged_at else "")
+               + f"; {r.steps} steps); plot in {out}/lr_find.png")
 
 
 @cli.command()
@@ -190,7 +253,8 @@ def export(model_dir, out) -> None:
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
 @dataclass_options(AblationConfig, exclude=("train_options",), overlay=True,
                    names={"train": "data", "learning_rate": "lr", "primary_metric": "metric"},
-                   override={"task": {"callback": task_callback}})
+                   override={"task": {"callback": task_callback},
+                             "learning_rate": {"type": LearningRate()}})
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:

@@ -26,6 +26,9 @@ from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 SCORES = ("accuracy", "macro_f1", "mcc", "auroc")
 #: What early stopping can watch on the validation split.
 EARLY_STOPPING_METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
+#: Poolings and heads of :mod:`classifier.heads` (written here so the config needs no torch).
+POOLINGS = ("cls", "mean", "max", "attention")
+HEADS = ("linear", "mlp")
 
 
 @dataclass(frozen=True)
@@ -38,11 +41,19 @@ class TrainConfig:
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
     eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
-    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
+    learning_rate: float | str = field(default=1e-3, metadata={
+        "help": "AdamW peak learning rate, or auto: a range test on the training data picks it "
+                "(classify lr-find)."})
     weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
     warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
     dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
+    pooling: str = field(default="mean", metadata={
+        "help": "Token summary: cls (with --head linear: the stock [CLS] pooler), mean, max, or "
+                "attention (a learned weighted mean).", "choices": POOLINGS})
+    head: str = field(default="linear", metadata={
+        "help": "Classifier on the pooled vector: linear, or mlp (dense, GELU, linear).",
+        "choices": HEADS})
     patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
     metric: str = field(default="mcc", metadata={
         "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
@@ -65,8 +76,10 @@ class TrainConfig:
         for name in ("epochs", "batch_size", "eval_batch_size", "kmer_k"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning_rate must be positive, got {self.learning_rate}")
+        if self.learning_rate != "auto" and (isinstance(self.learning_rate, str)
+                                             or not self.learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive number or 'auto', "
+                             f"got {self.learning_rate!r}")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
         if not 0 <= self.dropout < 1:

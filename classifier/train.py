@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from transformers import AutoConfig, AutoModelForSequenceClassification, Trainer, set_seed
+from transformers import AutoConfig, Trainer, set_seed
 
 
 from .artifacts import save_model_dir
@@ -68,17 +68,18 @@ def _position_limit(cfg) -> int:
 
 
 def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: int):
-    """A new model of ``config.arch``/``preset``, or the pretrained encoder of ``config.init``."""
+    """A new model of ``config.arch``/``preset`` with ``config.pooling``/``head``; with
+    ``config.init``, the encoder (shape and weights) of that masked-LM directory."""
+    from .heads import build_classifier
     id2label = dict(enumerate(classes))
     if config.init:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            config.init, num_labels=len(classes), id2label=id2label,
-            label2id={c: i for i, c in id2label.items()})
+        enc = _init_config(config.init)
+        enc.num_labels, enc.id2label = len(classes), id2label
+        enc.label2id = {c: i for i, c in id2label.items()}
     else:
-        model = AutoModelForSequenceClassification.from_config(build_config(
-            config.arch, config.preset, tokenizer.vocab_size, max_length, len(classes),
-            id2label, tokenizer.pad_token_id, config.dropout))
-    return model
+        enc = build_config(config.arch, config.preset, tokenizer.vocab_size, max_length,
+                           len(classes), id2label, tokenizer.pad_token_id, config.dropout)
+    return build_classifier(enc, config.pooling, config.head, config.dropout, config.init)
 
 
 def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
@@ -97,9 +98,12 @@ def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
     return _position_limit(cfg)
 
 
-def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
-    set_threads(config.threads)
-    peak = PeakMemory().start()  # stopped when the costs are written
+def encode_splits(config: TrainConfig, tok, splits: Splits):
+    """Token ids of every split at the run's maximum length.
+
+    Returns ``(ids, max_len, truncated, lengths)``: ids per split name, the maximum
+    length, the number of sequences cut per split, the training token counts.
+    """
     limit = _check_init_tokenizer(config, tok)
     lengths = token_lengths(tok, splits.train)
     if config.max_length is not None:
@@ -118,6 +122,17 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
             log.warning("%s: %d of %d sequences are longer than %d tokens and are truncated",
                         name, n_long, len(recs), max_len)
         ids[name] = encode(tok, recs, max_len, config.truncation, name)
+    return ids, max_len, truncated, lengths
+
+
+def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir) -> TrainResult:
+    set_threads(config.threads)
+    peak = PeakMemory().start()  # stopped when the costs are written
+    ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
+    if config.learning_rate == "auto":
+        found = _range_test(config, tok, splits, ids["train"], max_len)
+        config = config.replace(learning_rate=found.suggestion)
+        info["lr_find"] = {"requested": "auto", **found.summary()}
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
     model = build_model(config, tok, splits.classes, max_len)
     params = sum(p.numel() for p in model.parameters())
@@ -192,6 +207,29 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir)
         result.model_dir = save_model_dir(
             out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
             metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": keeper.best_epoch})
+    return result
+
+
+def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int, **options):
+    from .lr_find import find_lr
+    set_seed(config.seed)  # the model the range test trains starts as the real run's does
+    model = build_model(config, tok, splits.classes, max_len)
+    return find_lr(config, model, train_ids, splits.y_train, tok.pad_token_id, **options)
+
+
+def lr_find_records(config: TrainConfig, tok, train_records, valid_records=None, out_dir=None,
+                    **options):
+    """The learning-rate range test (:mod:`classifier.lr_find`) on the training split of a
+    run (the records ``classify train`` gets); writes ``out_dir``/lr_find.json and
+    lr_find.png when ``out_dir`` is given. ``options``: start_lr, end_lr, steps..."""
+    from .lr_find import write_lr_find
+    splits = prepare_splits(config, train_records, valid_records)
+    splits.valid = []  # the range test sees training data only
+    ids, max_len, _, _ = encode_splits(config, tok, splits)
+    result = _range_test(config, tok, splits, ids["train"], max_len, **options)
+    if out_dir is not None:
+        write_lr_find(result, out_dir, {"train_config": config.to_dict(), "max_length": max_len,
+                                        "train_sequences": len(splits.train)})
     return result
 
 

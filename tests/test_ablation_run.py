@@ -181,7 +181,7 @@ def test_plan_order():
     (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "bpx:64"],
      "unknown algorithm 'bpx'", 2),
     (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "char", "--lr", "-1"],
-     "training settings: learning_rate must be positive", 2),
+     "training settings: learning_rate must be a positive number or 'auto'", 2),
     (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv", 1),
 ])
 def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):

@@ -52,7 +52,8 @@ def test_training_writes_every_artifact(trained, tiny):
     assert metrics["test"] == trained.metrics
     assert metrics["costs"]["params"] == trained.costs["params"] > 0
     cfg = json.loads((d / "config.json").read_text())
-    assert cfg["model_type"] == "albert" and cfg["id2label"] == {"0": "bind", "1": "free"}
+    assert cfg["model_type"] == "aptamer-lab-classifier" and cfg["pooling"] == "mean"
+    assert cfg["encoder"]["model_type"] == "albert" and cfg["id2label"] == {"0": "bind", "1": "free"}
     info = json.loads((d / "training_config.json").read_text())
     assert info["train_config"]["seed"] == 0 and info["classes"] == ["bind", "free"]
     card = (d / "README.md").read_text()
@@ -65,7 +66,9 @@ def test_reloaded_model_predicts_the_same_probabilities(trained, tiny):
     d, tok, _, test = tiny
     model_dir = d / "model"
     before = model_probabilities(load_model_dir(model_dir), test)
-    # no code of ours: the Auto classes, fed the text the LabTokenizer prepares
+    # the Auto classes (our pooling head registered by importing classifier.heads), fed the
+    # text the LabTokenizer prepares
+    import classifier.heads  # noqa: F401
     auto_model = AutoModelForSequenceClassification.from_pretrained(model_dir).eval()
     auto_tok = AutoTokenizer.from_pretrained(model_dir)
     enc = auto_tok([tok.prepare(r.seq) for r in test], padding=True, return_tensors="pt")
@@ -139,5 +142,5 @@ def test_other_architectures_train(arch, tiny):
     _, tok, train, test = tiny
     res = train_classifier(TrainConfig(**{**FAST, "epochs": 1, "arch": arch}), tok, train[:32],
                            None, test[:8])
-    assert res.model.config.model_type == arch and res.metrics["n"] == 8
+    assert res.model.config.encoder["model_type"] == arch and res.metrics["n"] == 8
     assert res.costs["params"] > 500_000  # a 128-wide, 4-layer encoder without ALBERT sharing

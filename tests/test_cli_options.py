@@ -74,7 +74,7 @@ def test_help_shows_defaults_from_the_dataclass():
     from click.testing import CliRunner
     out = " ".join(CliRunner().invoke(classify, ["train", "--help"]).output.split())
     assert "--epochs INTEGER Maximum number of epochs. [default: 10]" in out
-    assert "--lr FLOAT AdamW peak learning rate. [default: 0.001]" in out
+    assert "--lr RATE|AUTO AdamW peak learning rate, or auto" in out and "[default: 0.001]" in out
 
 
 def test_simulate_reads_default_is_the_configs_total():

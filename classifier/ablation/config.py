@@ -138,7 +138,9 @@ class AblationConfig:
     preset: str = _setting("tiny", "Model size.", choices=tuple(PRESETS))
     epochs: int | None = _setting(None, "Epochs per run.", unset="classify train's")
     batch_size: int | None = _setting(None, "Sequences per training step.", unset="classify train's")
-    learning_rate: float | None = _setting(None, "AdamW peak learning rate.", unset="classify train's")
+    learning_rate: float | str | None = _setting(
+        None, "AdamW peak learning rate, or auto: a range test per run (classify lr-find).",
+        unset="classify train's")
     max_length: int | None = _setting(None, "Tokens per sequence.", unset="from the training data")
     alphabet: str = _setting("auto", "Alphabet of --data files.", choices=ALPHABETS)
     baseline_k: int | None = _setting(5, "k of the kmer-logreg baseline (0: none).")

@@ -84,7 +84,9 @@ def run_model(choice: TokenizerChoice, seed: int, cfg: AblationConfig, split: Ta
         "confusion": {"labels": list(res.classes), "matrix": res.confusion},
         "best_epoch": res.best_epoch, "truncated": res.truncated,
         "majority_baseline": metrics.get("majority_baseline"),
-        "train_config": tcfg.to_dict(), "tokenizer_spec": spec.to_dict(),
+        # the rate used (a range test's pick when learning_rate = "auto") and the one asked for
+        "train_config": res.config.to_dict(), "requested_learning_rate": tcfg.learning_rate,
+        "tokenizer_spec": spec.to_dict(),
     }
 
 

@@ -1,0 +1,209 @@
+"""nrc (13 ncRNA families, official train/test): tokenizer x pooling x {scratch, MLM}.
+
+Each cell trains its tokenizer on the training split only, optionally pretrains a
+masked LM on the training reads only (never validation or test), fine-tunes a tiny
+encoder and measures the whole official test split (2529 sequences). Costs are CPU
+seconds of this process (user + sys, ``resource.getrusage``) with the load average at
+start and end: the machine is shared, so wall time is noise. Cells already in the
+results file are kept (a rerun adds or replaces only the cells it runs), so the grid
+can be filled a few cells at a time. Writes benchmarks/results/nrc.json and nrc.md.
+
+    CORPORA_MIRROR=../shared/datasets .venv/bin/python benchmarks/nrc.py \
+        --cells bpe:1024/mean/scratch,bpe:1024/cls/scratch --epochs 8
+    .venv/bin/python benchmarks/nrc.py --grid             # all 24 cells + kmer-logreg:6
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import torch
+
+from bench_classifier import spec_for
+from classifier.config import TrainConfig
+from classifier.pretrain import PretrainConfig, pretrain_mlm
+from classifier.train import train_classifier
+from corpora.tasks import load_task
+from labkit.atomic import atomic_write
+from tokenizer_lab import load_tokenizer, train_tokenizer
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TOKENIZERS = ("char", "kmer6", "bpe:1024", "unigram:1024")
+POOLINGS = ("cls", "mean", "attention")
+INITS = ("scratch", "mlm")
+log = logging.getLogger("nrc")
+
+
+def cpu_seconds() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def grid() -> list[str]:
+    return [f"{t}/{p}/{i}" for t in TOKENIZERS for p in POOLINGS for i in INITS]
+
+
+def tokenizer(name: str, task, work: Path, seed: int):
+    """Trained on the training split only; cached in ``work``."""
+    path = work / f"tok-{name.replace(':', '-')}"
+    if not (path / "lab.json").is_file():
+        train_tokenizer([r.seq for r in task.train], spec_for(name, seed)).save(path)
+    return load_tokenizer(path)
+
+
+def mlm(name: str, tok, task, work: Path, args) -> tuple[Path, dict]:
+    """A masked LM on the training reads (cached in ``work``), with its CPU seconds."""
+    path = work / f"mlm-{args.arch}-{name.replace(':', '-')}-e{args.mlm_epochs}"
+    summary_file = path / "pretrain_config.json"
+    if not summary_file.is_file():
+        c0 = cpu_seconds()
+        cfg = PretrainConfig(arch=args.arch, preset=args.preset, epochs=args.mlm_epochs,
+                             batch_size=args.batch_size, learning_rate=args.mlm_lr,
+                             seed=args.seed, threads=args.threads,
+                             length_percentile=args.length_percentile)
+        s = pretrain_mlm(cfg, tok, task.train, path)
+        data = json.loads(summary_file.read_text())
+        data["cpu_seconds"] = round(cpu_seconds() - c0, 1)
+        summary_file.write_text(json.dumps(data, indent=2))
+        log.info("MLM %s: loss %s in %.0f CPU s", name, s["best_valid_loss"], data["cpu_seconds"])
+    return path, json.loads(summary_file.read_text())
+
+
+def run_cell(cell: str, task, work: Path, args) -> dict:
+    name, pooling, init = cell.split("/")
+    tok = tokenizer(name, task, work, args.seed)
+    pre = {}
+    init_dir = None
+    if init == "mlm":
+        init_dir, pre = mlm(name, tok, task, work, args)
+    cfg = TrainConfig(arch=args.arch, preset=args.preset, epochs=args.epochs,
+                      batch_size=args.batch_size, learning_rate=args.lr, pooling=pooling,
+                      head=args.head, patience=args.patience, seed=args.seed,
+                      dropout=args.dropout, warmup_ratio=args.warmup_ratio,
+                      length_percentile=args.length_percentile, threads=args.threads,
+                      init=str(init_dir) if init_dir else None,
+                      max_train_seconds=args.max_minutes * 60 if args.max_minutes else None)
+    load0, c0, t0 = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
+    res = train_classifier(cfg, tok, task.train, task.valid, task.test)
+    cpu = cpu_seconds() - c0
+    m, c = res.metrics, res.costs
+    return {"cell": cell, "tokenizer": name, "pooling": pooling, "init": init, "arch": args.arch,
+            "head": args.head, "accuracy": m["accuracy"], "mcc": m["mcc"],
+            "macro_f1": m["macro_f1"], "cpu_seconds": round(cpu, 1),
+            "mlm_cpu_seconds": pre.get("cpu_seconds", 0.0),
+            "total_cpu_seconds": round(cpu + pre.get("cpu_seconds", 0.0), 1),
+            "mlm_epochs": pre.get("pretrain_config", {}).get("epochs"),
+            "mlm_valid_loss": pre.get("best_valid_loss"),
+            "wall_seconds": round(time.perf_counter() - t0, 1), "epochs": c["epochs"],
+            "best_epoch": res.best_epoch, "learning_rate": res.config.learning_rate,
+            "tokens_per_seq": c["mean_tokens_per_seq"], "max_length": c["max_length"],
+            "params": c["params"], "load_start": round(load0, 2),
+            "load_end": round(os.getloadavg()[0], 2), "history": res.history,
+            "settings": {k: v for k, v in vars(args).items() if k not in ("mirror", "work", "cells")}}
+
+
+def run_logreg(task, args) -> dict:
+    cfg = TrainConfig(arch="kmer-logreg", kmer_k=6, seed=args.seed)
+    c0 = cpu_seconds()
+    res = train_classifier(cfg, None, task.train, task.valid, task.test)
+    m = res.metrics
+    return {"cell": "kmer-logreg:6", "tokenizer": "kmer-logreg:6", "pooling": "-", "init": "-",
+            "arch": "kmer-logreg", "head": "-", "accuracy": m["accuracy"], "mcc": m["mcc"],
+            "macro_f1": m["macro_f1"], "cpu_seconds": round(cpu_seconds() - c0, 1),
+            "mlm_cpu_seconds": 0.0, "total_cpu_seconds": round(cpu_seconds() - c0, 1),
+            "epochs": 1, "load_end": round(os.getloadavg()[0], 2)}
+
+
+def to_markdown(res: dict) -> str:
+    lines = ["# nrc: tokenizer x pooling x pretraining (tiny preset)", "",
+             f"{res['n_train']} train / {res['n_valid']} valid / {res['n_test']} test (the whole "
+             f"official test split), 13 classes, seed {res['seed']}. CPU seconds are user + sys "
+             "of the run (fine-tuning incl. evaluation; MLM pretraining on the training reads "
+             "counted separately and in the total); load = 1-minute load average at start/end "
+             f"on the shared {res['machine']['cpus']}-CPU machine.", "",
+             "| tokenizer | pooling | init | variant | arch | head | test accuracy | MCC | macro-F1 | "
+             "fine-tune CPU s | MLM CPU s | total CPU s | epochs (best) | lr | tokens/seq | load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(res["cells"].values(), key=lambda r: -r["accuracy"]):
+        best = "-" if r.get("best_epoch") is None else round(r["best_epoch"], 2)
+        lr = r.get("learning_rate")
+        lines.append(
+            f"| {r['tokenizer']} | {r['pooling']} | {r['init']} | {r.get('tag') or '-'} | "
+            f"{r['arch']} | {r['head']} | "
+            f"{r['accuracy']:.4f} | {r['mcc']:.4f} | {r['macro_f1']:.4f} | {r['cpu_seconds']:.0f} | "
+            f"{r['mlm_cpu_seconds']:.0f} | {r['total_cpu_seconds']:.0f} | {r['epochs']} ({best}) | "
+            f"{'-' if lr is None else f'{lr:.3g}'} | {r.get('tokens_per_seq', '-')} | "
+            f"{r.get('load_start', '-')}/{r.get('load_end', '-')} |")
+    missing = [c for c in grid() if not any(k.startswith(c) for k in res["cells"])]
+    if missing:
+        lines += ["", f"Not run ({len(missing)} of {len(grid())} grid cells): "
+                  + ", ".join(f"`{c}`" for c in missing) + "."
+                  + (f" Why: {res['why_missing']}" if res.get("why_missing") else "")]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--cells", default="bpe:1024/mean/scratch",
+                   help="comma-separated TOKENIZER/POOLING/INIT (init: scratch or mlm), "
+                        "or kmer-logreg:6")
+    p.add_argument("--grid", action="store_true", help="every cell of the grid and the logreg")
+    p.add_argument("--arch", default="albert")
+    p.add_argument("--preset", default="tiny")
+    p.add_argument("--head", default="linear")
+    p.add_argument("--epochs", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--lr", default="1e-3", help="a number or auto")
+    p.add_argument("--patience", type=int, default=0)
+    p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--warmup-ratio", type=float, default=0.1)
+    p.add_argument("--length-percentile", type=float, default=99.0)
+    p.add_argument("--max-minutes", type=float, default=None, help="wall budget per fine-tuning")
+    p.add_argument("--mlm-epochs", type=int, default=3)
+    p.add_argument("--mlm-lr", type=float, default=1e-3)
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--tag", default="", help="suffix of the cell key (a variant of a cell)")
+    p.add_argument("--why-missing", default=None, help="why the cells not run were not run")
+    p.add_argument("--mirror", default=os.environ.get("CORPORA_MIRROR"))
+    p.add_argument("--work", default="/tmp/nrc-bench", help="cache of tokenizers and MLMs")
+    p.add_argument("--results", default=str(RESULTS))
+    args = p.parse_args()
+    args.lr = args.lr if args.lr == "auto" else float(args.lr)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    task = load_task("nrc", mirror=args.mirror, seed=args.seed)
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    out = Path(args.results)
+    path = out / "nrc.json"
+    res = json.loads(path.read_text()) if path.is_file() else {"cells": {}}
+    res.update({"task": "nrc", "n_train": len(task.train), "n_valid": len(task.valid),
+                "n_test": len(task.test), "seed": args.seed,
+                "machine": {"cpus": os.cpu_count(), "torch": torch.__version__,
+                            "python": platform.python_version()}})
+    if args.why_missing:
+        res["why_missing"] = args.why_missing
+    cells = grid() + ["kmer-logreg:6"] if args.grid else args.cells.split(",")
+    for cell in cells:
+        r = run_logreg(task, args) if cell.startswith("kmer-logreg") else run_cell(cell, task, work, args)
+        key = cell + (f"/{args.tag}" if args.tag else "")
+        r["cell"], r["tag"] = key, args.tag
+        res["cells"][key] = r
+        log.info("%s: accuracy %.4f MCC %.4f in %.0f CPU s", key, r["accuracy"], r["mcc"],
+                 r["total_cpu_seconds"])
+        with atomic_write(path) as fh:  # after every cell: a long grid can be stopped
+            json.dump(res, fh, indent=2)
+        with atomic_write(out / "nrc.md") as fh:
+            fh.write(to_markdown(res))
+    print(to_markdown(res))
+
+
+if __name__ == "__main__":
+    main()
