@@ -20,6 +20,7 @@ install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/python -m classifier.cli demo --out demo
+	@$(BIN)/python benchmarks/matmul_gflops.py  # which kind of machine the time above came from
 
 test: $(STAMP)
 	CORPORA_MIRROR=$${CORPORA_MIRROR:-$(MIRROR)} $(BIN)/python -m pytest -q

@@ -5,7 +5,9 @@ Usage::
     .venv/bin/python benchmarks/bench_tokenizers.py --quick      # 100,000 reads only
     .venv/bin/python benchmarks/bench_tokenizers.py              # 100,000 and 1,000,000
 
-Reads are uniform random 40-nt regions (numpy, seed 0). Each case (algorithm x vocab
+Reads are uniform random 40-nt regions (numpy, seed 0), or (``--reads igfbp3,tgm2,alx4,selex-sim``)
+real SELEX reads through the data mirror and a simulated late round with PCR copies,
+each beside random reads of its own length and count (:data:`SOURCES`). Each case (algorithm x vocab
 x reads x api|raw) runs in a fresh child process, so its peak memory (``ru_maxrss``)
 is its own. "api" is ``train_tokenizer(reads, TokenizerSpec(...))``, ``LabTokenizer.save``
 (timed apart: it counts token frequencies for vocab.txt) and
@@ -55,6 +57,51 @@ def random_reads(n: int, seed: int = 0, length: int = LENGTH) -> list[str]:
     letters = np.frombuffer(b"ACGU", dtype=np.uint8)[rng.integers(0, 4, size=n * length)]
     text = letters.tobytes().decode("ascii")
     return [text[i:i + length] for i in range(0, n * length, length)]
+
+
+MIRROR = Path(os.environ.get("CORPORA_MIRROR", ROOT.parent / "shared" / "datasets"))
+#: Read sources besides random reads (--reads): real SELEX rounds through the data
+#: mirror, and a simulated late round; each is compared with random reads of its length.
+SOURCES = {
+    "igfbp3": "IGFBP3 SELEX round 6 (real, 36 nt): reads drawn with their sequencing counts, "
+              "so PCR copies as in the round (13,803 distinct among 1,442,118 reads)",
+    "tgm2": "TGM2 SELEX (real, 30 nt): the 38,513 distinct reads, each once (no copies)",
+    "alx4": "ALX4 HT-SELEX round 4 (real, 20 nt): 15,000 distinct reads, each once",
+    "selex-sim": "simulated round 6 (corpora's SELEX simulator, seed 0, 20,000 reads of the "
+                 "round drawn again with replacement up to n): 40-nt random regions, PCR "
+                 "copies of the binders",
+}
+
+
+def source_reads(source: str, n: int, seed: int = 0) -> list[str]:
+    """``n`` reads of ``source`` (see SOURCES), or all it has when fewer; RNA letters.
+
+    ``random:L`` is ``n`` uniform random reads of L nt."""
+    import random as _random
+
+    if source.startswith("random"):
+        return random_reads(n, length=int(source.split(":")[1]) if ":" in source else LENGTH)
+    if source == "igfbp3":
+        rows = [r for r in (MIRROR / "igfbp3-selex" / "datasetA_IGFBP3_P6.csv").read_text().split()[1:]
+                if set(r.split(",")[0]) <= set("ACGT")]  # 1 of the 13,803 holds an N
+        seqs = [r.split(",")[0].replace("T", "U") for r in rows]
+        counts = [int(r.split(",")[1]) for r in rows]
+        return _random.Random(seed).choices(seqs, weights=counts, k=n)
+    if source == "tgm2":
+        rows = (MIRROR / "tgm2-selex" / "datasetC_x_z.csv").read_text().split()
+        return [r.split(",")[0].replace("T", "U") for r in rows][:n]
+    if source == "alx4":
+        rows = (MIRROR / "alx4-htselex" / "ALX4_TGTGTC20NGA_W_4.txt").read_text().split()
+        return [r.replace("T", "U") for r in rows][:n]
+    if source == "selex-sim":
+        from corpora.selex.selex_config import SelexConfig
+        from corpora.selex.engine import simulate
+        cfg = SelexConfig(seed=seed, rounds=6, reads_per_round=20_000, alphabet="rna")
+        a = len(cfg.primer5)
+        last = [r.seq[a:a + cfg.random_length] for r in simulate(cfg)
+                if str(r.meta.get("round")) == "6"]
+        return _random.Random(seed).choices(last, k=n)  # sequenced deeper: more copies
+    raise ValueError(f"unknown read source {source!r}; expected random:L or one of {list(SOURCES)}")
 
 
 CHUNK = 100_000  # encode in chunks: one encode_batch of 1,000,000 reads holds ~8 GB of Encodings
@@ -154,8 +201,9 @@ def run_case(case: dict) -> dict:
     """One measurement, in this process: train, then encode every read."""
     sys.path.insert(0, str(ROOT))
     alg, vocab, n = case["alg"], case["vocab"], case["n"]
-    reads = random_reads(n)
-    out = dict(case)
+    reads = source_reads(case.get("reads", "random"), n)
+    out = dict(case, distinct=len(set(reads)), length=len(reads[0]))
+    n = out["n"] = len(reads)
     if case["mode"] == "api":
         from tokenizer_lab import TokenizerSpec, train_tokenizer
 
@@ -225,13 +273,14 @@ def _fmt(x, digits=1):
 
 def write_report(rows: list[dict], out_dir: Path, machine: str, name: str = "tokenizers") -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    by = {(r["alg"], r["vocab"], r["n"], r["mode"]): r for r in rows}
+    by = {(r["alg"], r["vocab"], r["n"], r["mode"], r.get("reads", "random")): r for r in rows}
     table = []
-    for (alg, vocab, n, mode), r in sorted(by.items(), key=lambda x: (x[0][2], x[0][0], x[0][1], x[0][3])):
+    for (alg, vocab, n, mode, source), r in by.items():
         if mode != "api":
             continue
-        raw = by.get((alg, vocab, n, "raw"), {})
-        row = {"algorithm": alg, "vocab": vocab, "reads": n}
+        raw = by.get((alg, vocab, n, "raw", source), {})
+        row = {"algorithm": alg, "vocab": vocab, "reads": n, "source": source,
+               "distinct": r.get("distinct"), "length": r.get("length")}
         for side, rr in (("api", r), ("raw", raw)):
             for key in ("train_s", "train_cpu_s", "save_s", "save_cpu_s", "encode_s", "encode_cpu_s",
                         "encode_reads_per_s", "peak_rss_mb",
@@ -246,7 +295,11 @@ def write_report(rows: list[dict], out_dir: Path, machine: str, name: str = "tok
             row[f"ratio_same_model_{key}"] = a / b if a and b else None
         table.append(row)
     (out_dir / f"{name}.json").write_text(json.dumps(
-        {"machine": machine, "read_length": LENGTH, "rows": table}, indent=2) + "\n")
+        {"machine": machine, "command": " ".join(sys.argv), "read_length": LENGTH,
+         "sources": SOURCES, "rows": table}, indent=2) + "\n")
+    if any(r["source"] != "random" for r in table):
+        _write_source_table(table, out_dir, machine, name)
+        return
     lines = ["# Tokenizer training and encoding: our API vs the raw library calls\n",
              f"{machine}. Uniform random {LENGTH}-nt reads (seed 0). Train: wall s (CPU s). "
              "Encode: reads/s of `encode_batch` over all the reads. Ratio: api / raw "
@@ -278,6 +331,35 @@ def write_report(rows: list[dict], out_dir: Path, machine: str, name: str = "tok
     (out_dir / f"{name}.md").write_text("\n".join(lines) + "\n")
 
 
+def _write_source_table(table: list[dict], out_dir: Path, machine: str, name: str) -> None:
+    """Real and simulated SELEX reads next to random reads of the same count and length."""
+    lines = [f"# Tokenizer training on SELEX reads vs random reads\n",
+             f"{machine}. Command: `{' '.join(sys.argv)}`. CPU s = user + system of the case's "
+             "own process (training only). Ratio: this source / random reads of the same "
+             "count and length, same algorithm and vocabulary, same run.\n",
+             *[f"- `{k}`: {v}" for k, v in SOURCES.items()], "",
+             "| algorithm | vocab | source | reads | distinct | nt | api train CPU s | raw train CPU s "
+             "| api CPU ratio to random | raw CPU ratio to random | api tokens/read |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rnd = {(r["algorithm"], r["vocab"], r["reads"], r["length"]): r for r in table
+           if r["source"].startswith("random")}
+    for r in table:
+        if r.get("api_error") or r.get("raw_error"):
+            lines.append(f"| {r['algorithm']} | {r['vocab']} | {r['source']} | "
+                         f"{r.get('api_error') or r.get('raw_error')} |||||||")
+            continue
+        base = rnd.get((r["algorithm"], r["vocab"], r["reads"], r["length"]), {})
+
+        def ratio(side):
+            a, b = r.get(f"{side}_train_cpu_s"), base.get(f"{side}_train_cpu_s")
+            return _fmt(a / b, 2) if a and b and base is not r else ""
+        lines.append(f"| {r['algorithm']} | {r['vocab']} | {r['source']} | {r['reads']:,} | "
+                     f"{r['distinct']:,} | {r['length']} | {_fmt(r.get('api_train_cpu_s'))} | "
+                     f"{_fmt(r.get('raw_train_cpu_s'))} | {ratio('api')} | {ratio('raw')} | "
+                     f"{_fmt(r.get('api_tokens_per_read'), 2)} |")
+    (out_dir / f"{name}.md").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="100,000 reads only")
@@ -289,6 +371,10 @@ def main() -> None:
     ap.add_argument("--sizes", default=None, help="read counts, e.g. 1000000 [default: "
                     "100000,1000000; --quick: 100000]")
     ap.add_argument("--name", default="tokenizers", help="results file name (.json and .md)")
+    ap.add_argument("--reads", default="random", help="read sources, e.g. igfbp3,tgm2,selex-sim "
+                    "(each with random reads of its length and count beside it); "
+                    f"sources: random, {', '.join(SOURCES)}")
+    ap.add_argument("--modes", default="api,raw", help="api, raw or both")
     args = ap.parse_args()
     if args.case:
         print(json.dumps(run_case(json.loads(args.case))))
@@ -298,11 +384,21 @@ def main() -> None:
         sizes = [int(x) for x in args.sizes.split(",")]
     machine = f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start"
     rows = []
-    for n in sizes:
+    sources = args.reads.split(",")
+    if sources != ["random"]:  # each source beside random reads of its own length and count
+        paired = []
+        for src in sources:
+            for n in sizes:
+                reads = source_reads(src, n)
+                paired += [(src, len(reads)), (f"random:{len(reads[0])}", len(reads))]
+    else:
+        paired = [("random", n) for n in sizes]
+    for src, n in paired:
         for alg in args.algorithms.split(","):
             for vocab in map(int, args.vocabs.split(",")):
-                for mode in ("api", "raw"):
-                    r = _child({"alg": alg, "vocab": vocab, "n": n, "mode": mode}, args.timeout)
+                for mode in args.modes.split(","):
+                    r = _child({"alg": alg, "vocab": vocab, "n": n, "mode": mode, "reads": src},
+                               args.timeout)
                     rows.append(r)
                     print(json.dumps(r), flush=True)
                     write_report(rows, args.out, machine, args.name)

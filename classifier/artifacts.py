@@ -8,7 +8,8 @@ head other than the stock [CLS] one needs ``import classifier.heads`` first)::
     training_config.json                    TrainConfig, classes, max length, data, tokenizer
     metrics.json  history.csv  README.md  plots/*.png
 
-A kmer-logreg baseline writes ``kmer_logreg.pkl`` instead of the weights and tokenizer.
+A kmer-logreg baseline writes ``kmer_logreg.json`` and ``kmer_logreg.safetensors``
+(:mod:`classifier.baseline`) instead of the weights and tokenizer; nothing is pickled.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit.atomic import atomic_dir, atomic_write
+from labkit.typed import from_saved
 from labkit.progress import show_progress
 
 from .card import render_card
@@ -130,14 +132,7 @@ def load_model_dir(path: str | Path) -> LoadedModel:
     if not path.is_dir():
         raise ClassifierError(f"{path}: no such model directory; expected the --out folder "
                               "of `classify train`")
-    try:
-        data = json.loads((path / INFO_FILE).read_text())
-        config = TrainConfig.from_dict(data["train_config"])
-        info = {k: v for k, v in data.items() if k != "train_config"}
-        info["classes"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ClassifierError(f"{path / INFO_FILE}: missing or damaged ({exc.__class__.__name__}); "
-                              "expected a model directory written by `classify train`") from None
+    config, info = _read_info(path / INFO_FILE)
     loaded = LoadedModel(path, config, info)
     if config.arch == "kmer-logreg":
         from .baseline import KmerLogReg
@@ -148,14 +143,56 @@ def load_model_dir(path: str | Path) -> LoadedModel:
 
     from . import heads  # noqa: F401  registers the pooling heads with the Auto classes
     loaded.tokenizer = load_tokenizer(path)
+    _check_weights(path / "model.safetensors")
     try:
         with quiet_hf_progress():
             loaded.model = AutoModelForSequenceClassification.from_pretrained(path)
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, RuntimeError, TypeError, AttributeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise ClassifierError(f"{path}: cannot load the model weights ({first})") from None
     loaded.model.eval()
     return loaded
+
+
+def _read_info(info_path: Path) -> tuple[TrainConfig, dict]:
+    """training_config.json, each field checked: one line naming the file and the field."""
+    try:
+        data = json.loads(info_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ClassifierError(f"{info_path}: missing; expected a model directory written by "
+                              "`classify train`") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        raise ClassifierError(f"{info_path}: damaged, not valid JSON ({exc.__class__.__name__}); "
+                              "expected a model directory written by `classify train`") from None
+    if not isinstance(data, dict) or "train_config" not in data:
+        raise ClassifierError(f"{info_path}: field 'train_config' is missing; expected the file "
+                              "`classify train` writes")
+    config = from_saved(TrainConfig, data["train_config"], f"{info_path}: train_config",
+                        error=ClassifierError)
+    info = {k: v for k, v in data.items() if k != "train_config"}
+    classes = info.get("classes")
+    if not isinstance(classes, list) or len(classes) < 2 or not all(isinstance(c, str) for c in classes):
+        raise ClassifierError(f"{info_path}: field 'classes' is {classes!r:.60}; expected a list "
+                              "of at least two class names")
+    if not (info.get("max_length") is None or isinstance(info["max_length"], int)
+            and not isinstance(info["max_length"], bool) and info["max_length"] >= 3):
+        raise ClassifierError(f"{info_path}: field 'max_length' is {info['max_length']!r:.40}; "
+                              "expected a whole number of tokens (3 or more) or null")
+    return config, info
+
+
+def _check_weights(path: Path) -> None:
+    """A truncated or foreign model.safetensors: one line, before transformers reads it."""
+    from safetensors import safe_open
+    if not path.is_file():
+        raise ClassifierError(f"{path}: missing; expected the weights `classify train` wrote")
+    try:
+        with safe_open(str(path), framework="pt") as fh:
+            fh.keys()
+    except Exception as exc:  # safetensors raises its own SafetensorError
+        first = (str(exc).splitlines() or [exc.__class__.__name__])[0][:100]
+        raise ClassifierError(f"{path}: damaged weights ({first}); expected a complete "
+                              "safetensors file written by `classify train`") from None
 
 
 def missing_files(path: str | Path) -> list[str]:
@@ -165,5 +202,6 @@ def missing_files(path: str | Path) -> list[str]:
         arch = json.loads((path / INFO_FILE).read_text())["train_config"]["arch"]
     except (OSError, ValueError, KeyError, TypeError):
         arch = "albert"
-    need = COMMON_FILES + (("kmer_logreg.pkl",) if arch == "kmer-logreg" else NEURAL_FILES)
+    from .baseline import MODEL_FILE, WEIGHTS_FILE
+    need = COMMON_FILES + ((MODEL_FILE, WEIGHTS_FILE) if arch == "kmer-logreg" else NEURAL_FILES)
     return [f for f in need if not (path / f).is_file()]

@@ -27,18 +27,20 @@ class HistoryCallback(TrainerCallback):
         self.rows: dict[float, dict] = {}
         self.start = time.perf_counter()
         self.eval_seconds = 0.0
+        self.eval_cpu_seconds = 0.0  # CPU of this process: hardly depends on the machine's load
         self._eval_start: float | None = None
+        self._eval_cpu_start = 0.0
 
     def _row(self, epoch: float) -> dict:
         key = round(float(epoch), 2)
         return self.rows.setdefault(key, {"epoch": key})
 
     def on_epoch_end(self, args, state, control, **kwargs):
-        self._eval_start = time.perf_counter()
+        self._eval_start, self._eval_cpu_start = time.perf_counter(), time.process_time()
 
     def on_step_end(self, args, state, control, **kwargs):
         if control.should_evaluate:  # an evaluation forced mid-epoch (time budget)
-            self._eval_start = time.perf_counter()
+            self._eval_start, self._eval_cpu_start = time.perf_counter(), time.process_time()
 
     def on_log(self, args, state, control, logs=None, **kwargs):
         logs = logs or {}
@@ -51,6 +53,7 @@ class HistoryCallback(TrainerCallback):
     def on_evaluate(self, args, state, control, metrics=None, **kwargs):
         if self._eval_start is not None:
             self.eval_seconds += time.perf_counter() - self._eval_start
+            self.eval_cpu_seconds += time.process_time() - self._eval_cpu_start
             self._eval_start = None
         row = self._row(state.epoch or 0.0)
         for k, v in (metrics or {}).items():
@@ -64,6 +67,14 @@ class HistoryCallback(TrainerCallback):
     @property
     def history(self) -> list[dict]:
         return [self.rows[k] for k in sorted(self.rows)]
+
+    def rows_list(self) -> list[dict]:
+        """The rows as saved in a checkpoint (:mod:`classifier.resume`)."""
+        return self.history
+
+    def restore_rows(self, rows: list[dict], eval_seconds: float) -> None:
+        self.rows = {round(float(r["epoch"]), 2): dict(r) for r in rows}
+        self.eval_seconds = float(eval_seconds)
 
 
 class BestKeeper(TrainerCallback):

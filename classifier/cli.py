@@ -14,7 +14,7 @@ import click
 
 from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
 
 from .ablation.config import AblationConfig
@@ -54,28 +54,43 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+@click.option("--tokenizer", "tokenizer_dir", type=INPUT_DIR, default=None,
               help="Tokenizer directory (tokenizer-lab train); default: the one in --init.")
-@click.option("--data", multiple=True, type=click.Path(), help="Training file(s), any format corpora reads.")
-@click.option("--valid", type=click.Path(), default=None, help="Validation file (default: a stratified part of train).")
-@click.option("--test", type=click.Path(), default=None, help="Test file.")
+@click.option("--data", multiple=True, type=INPUT_FILE, help="Training file(s), any format corpora reads.")
+@click.option("--valid", type=INPUT_FILE, default=None, help="Validation file (default: a stratified part of train).")
+@click.option("--test", type=INPUT_FILE, default=None, help="Test file.")
 @click.option("--task", default=None, callback=task_callback,
               help="A named task instead of --data (see `corpora tasks`).")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Model directory to write.")
+@click.option("--overwrite", is_flag=True,
+              help="Replace --out even when it holds files `classify train` did not write.")
+@click.option("--resume", is_flag=True,
+              help="Continue an interrupted run (same options) from its last finished epoch.")
 @dataclass_options(TrainConfig, names={"learning_rate": "lr"},
                    override={"learning_rate": {"type": LearningRate()}})
 @read_options
-def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iupac, seq_column,
-          label_column, **options) -> None:
+def train(tokenizer_dir, data, valid, test, task, mirror, out, overwrite, resume, fmt, alphabet,
+          iupac, seq_column, label_column, **options) -> None:
     """Train a classifier and write MODELDIR (weights, tokenizer, metrics, plots, card)."""
-    from .errors import ClassifierError
-    from .inputs import from_files, from_task
-    from .train import train_classifier
+    from labkit.outdir import check_out_dir, out_lock
+
+    from .artifacts import INFO_FILE
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")
     config = make_config(TrainConfig, **options)
+    check_out_dir(out, marker=INFO_FILE, command="classify train", overwrite=overwrite)
+    with out_lock(out):
+        _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume,
+               _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+
+
+def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, read_opts) -> None:
+    from .errors import ClassifierError
+    from .inputs import from_files, from_task
+    from .train import train_classifier
+
     tok = None
     if config.arch != "kmer-logreg":
         from tokenizer_lab import load_tokenizer
@@ -87,10 +102,10 @@ def train(tokenizer_dir, data, valid, test, task, mirror, out, fmt, alphabet, iu
         if valid or test:
             raise ClassifierError("--valid/--test come with --data; a --task has its own split")
     else:
-        inputs = from_files(data, valid, test, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+        inputs = from_files(data, valid, test, read_opts)
     info = dict(inputs.info, tokenizer_dir=tokenizer_dir)
     result = train_classifier(config, tok, inputs.train, inputs.valid, inputs.test, out_dir=out,
-                              data_info=info)
+                              data_info=info, resume=resume)
     m, c = result.metrics, result.costs
     split = "test" if inputs.test else "validation"
     click.echo(f"{split}: accuracy {m['accuracy']:.4f}  macro-F1 {m['macro_f1']:.4f}  "
@@ -149,13 +164,17 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
 
 
 @cli.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
-@click.option("--data", required=True, type=click.Path(), help="Labelled sequences.")
+@click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
+@click.option("--data", required=True, type=INPUT_FILE, help="Labelled sequences.")
 @click.option("--out", type=click.Path(), default=None, help="Write the metrics as JSON here.")
+@click.option("--unknown-labels", type=click.Choice(["error", "drop"]), default="error",
+              show_default=True, help="Rows whose label the model was not trained on: refuse "
+                                      "the file, or leave those rows out (with a warning).")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
 @read_options
-def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
+def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alphabet, iupac,
+             seq_column, label_column) -> None:
     """Metrics of a trained model on labelled data (over the whole set)."""
     from labkit.atomic import atomic_write
 
@@ -163,7 +182,7 @@ def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, se
     from .inputs import read_files
 
     records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
-    m = evaluate_model(model_dir, records, batch_size, threads)
+    m = evaluate_model(model_dir, records, batch_size, threads, unknown_labels)
     if out:
         with atomic_write(out) as fh:
             json.dump(m, fh, indent=2)
@@ -176,8 +195,8 @@ def evaluate(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, se
 
 
 @cli.command()
-@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
-@click.option("--data", required=True, type=click.Path(), help="Sequences (labels are ignored).")
+@click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
+@click.option("--data", required=True, type=INPUT_FILE, help="Sequences (labels are ignored).")
 @click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
@@ -214,22 +233,32 @@ def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column
 
 
 @cli.command()
-@click.option("--tokenizer", "tokenizer_dir", required=True, type=click.Path(),
+@click.option("--tokenizer", "tokenizer_dir", required=True, type=INPUT_DIR,
               help="Tokenizer directory (tokenizer-lab train).")
-@click.option("--corpus", multiple=True, required=True, type=click.Path(), help="Unlabelled reads.")
+@click.option("--corpus", multiple=True, required=True, type=INPUT_FILE, help="Unlabelled reads.")
 @click.option("--out", required=True, type=click.Path(), help="Masked-LM directory to write.")
 @dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
     """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
+    from labkit.outdir import check_out_dir, out_lock
+
+    from .pretrain import PretrainConfig
+
+    config = make_config(PretrainConfig, **options)
+    check_out_dir(out, marker="pretrain_config.json", command="classify pretrain")
+    with out_lock(out):
+        _pretrain(config, tokenizer_dir, corpus, out, _read_opts(fmt, alphabet, iupac, seq_column,
+                                                                 label_column))
+
+
+def _pretrain(config, tokenizer_dir, corpus, out, opts) -> None:
     from tokenizer_lab import load_tokenizer
 
     from .inputs import read_files
     from .pretrain import pretrain_mlm
 
-    config = make_config(PretrainConfig, **options)
     tok = load_tokenizer(tokenizer_dir)
-    opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
     records = read_files(list(corpus), ReadOptions(**{**opts.__dict__, "label_from": "none"}))
     s = pretrain_mlm(config, tok, records, out)
     click.echo(f"masked LM on {s['train']} reads: best validation loss {s['best_valid_loss']} "
@@ -249,11 +278,12 @@ def export(model_dir, out) -> None:
 
 
 @cli.command()
-@click.argument("config", required=False, type=click.Path())
+@click.argument("config", required=False, type=INPUT_FILE)
 @click.option("--out", required=True, type=click.Path(), help="Ablation folder (rerun to resume).")
 @dataclass_options(AblationConfig, exclude=("train_options",), overlay=True,
                    names={"train": "data", "learning_rate": "lr", "primary_metric": "metric"},
-                   override={"task": {"callback": task_callback},
+                   override={"task": {"callback": task_callback}, "train": {"type": INPUT_FILE},
+                             "valid": {"type": INPUT_FILE}, "test": {"type": INPUT_FILE},
                              "learning_rate": {"type": LearningRate()}})
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
@@ -302,12 +332,13 @@ def demo(out: str, jobs: int | None) -> None:
     import time
     from pathlib import Path
 
-    from .demo import run_demo
+    from .demo import cpu_seconds, run_demo
 
     t0 = time.time()
     results = run_demo(Path(out), jobs)
     report = (Path(out) / "ablation" / "report.html").resolve()
-    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s. Best tokenizer by test "
+    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s wall, {cpu_seconds():.0f} CPU-s "
+               f"(user+sys, all processes). Best tokenizer by test "
                f"{results['primary_metric']}: {results['best']}.")
     click.echo(f"Report: {report}")
     click.echo(f"        {report.with_suffix('.md')}")

@@ -70,6 +70,9 @@ class TrainConfig:
     init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
     kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
+    checkpoint_seconds: float = field(default=60.0, metadata={
+        "help": "Save a checkpoint for --resume at the end of an epoch once this many seconds "
+                "passed since the last (0: every epoch)."})
 
     def __post_init__(self) -> None:
         check_choices(self)
@@ -92,6 +95,8 @@ class TrainConfig:
             raise ValueError(f"max_length must be at least 3 ([CLS] token [SEP]), got {self.max_length}")
         if self.patience < 0:
             raise ValueError(f"patience must be 0 (off) or more, got {self.patience}")
+        if self.checkpoint_seconds < 0:
+            raise ValueError(f"checkpoint_seconds must be 0 or more, got {self.checkpoint_seconds}")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, got {self.threads}")
 

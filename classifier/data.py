@@ -33,6 +33,12 @@ def _where(rec: Record) -> str:
     return f"{src}:{rec.line}" if rec.line is not None else src
 
 
+def _files(records: Sequence[Record]) -> str:
+    """The files the records came from, for messages ("a.csv", "a.csv, b.csv")."""
+    names = list(dict.fromkeys(r.source for r in records if r.source))
+    return ", ".join(names[:3]) + (", ..." if len(names) > 3 else "") if names else "<input>"
+
+
 def class_names(records: Sequence[Record], split: str = "train") -> list[str]:
     """The sorted class names of a training split (sorted for determinism).
 
@@ -46,9 +52,39 @@ def class_names(records: Sequence[Record], split: str = "train") -> list[str]:
                              f"for every {split} sequence (label column or FASTA header)")
     classes = sorted({r.label for r in records})
     if len(classes) < 2:
-        raise LabelError(f"the {split} split has one class only ({classes[0]!r}, "
-                         f"{len(records)} sequences); a classifier needs at least two")
+        raise LabelError(f"{_files(records)}: the {split} split has one class only "
+                         f"({classes[0]!r}, {len(records)} sequences); a classifier needs at "
+                         "least two (check --label-column)")
     return classes
+
+
+def unknown_labels(records: Sequence[Record], classes: list[str], split: str,
+                   policy: str = "error") -> list[Record]:
+    """Records whose label the model knows; the others are an error naming the labels
+    and how many rows carry them (``policy="error"``) or are dropped with a warning.
+
+    >>> recs = [Record("a", "ACGU", "x", source="t.csv"), Record("b", "ACGU", "z", source="t.csv")]
+    >>> unknown_labels(recs, ["x", "y"], "evaluation")
+    Traceback (most recent call last):
+    corpora.errors.LabelError: t.csv: 1 of 2 rows have labels the model was not trained on: 'z' (1 row); it knows ['x', 'y']. Give --unknown-labels drop to score the other rows
+    >>> [r.id for r in unknown_labels(recs, ["x", "y"], "evaluation", "drop")]
+    ['a']
+    """
+    known = set(classes)
+    other = Counter(r.label for r in records if r.label not in known)
+    if not other:
+        return list(records)
+    n = sum(other.values())
+    shown = ", ".join(f"{lab!r} ({c} row{'s' if c > 1 else ''})" for lab, c in other.most_common(5))
+    shown += ", ..." if len(other) > 5 else ""
+    if policy == "error" or n == len(records):
+        raise LabelError(f"{_files(records)}: {n} of {len(records)} rows have labels the model "
+                         f"was not trained on: {shown}; it knows {classes}"
+                         + (". Give --unknown-labels drop to score the other rows"
+                            if n < len(records) else ""))
+    log.warning("%s: %d of %d rows dropped, their labels unknown to the model: %s",
+                _files(records), n, len(records), shown)
+    return [r for r in records if r.label in known]
 
 
 def label_ids(records: Sequence[Record], classes: list[str], split: str) -> list[int]:
@@ -76,10 +112,17 @@ def holdout(records: Sequence[Record], fraction: float, seed: int) -> tuple[list
     """
     from corpora.splits import stratified_split
 
+    counts = Counter(r.label for r in records)
+    small = sorted(c for c, n in counts.items() if n < 2)
+    if small:
+        log.warning("%s: class%s %s ha%s one sequence only: too few to stratify, kept in train "
+                    "(the validation set has none of it)", _files(records),
+                    "es" if len(small) > 1 else "", ", ".join(map(repr, small)),
+                    "ve" if len(small) > 1 else "s")
     split = stratified_split(records, valid=0.0, test=fraction, seed=seed)
     if not split.test or {r.label for r in split.train} != {r.label for r in records}:
-        raise LabelError(f"too few training sequences ({len(records)}) to hold out a "
-                         f"validation set; give --valid or more data")
+        raise LabelError(f"{_files(records)}: too few training sequences ({len(records)}) to "
+                         "hold out a stratified validation set; give --valid FILE or more data")
     return split.train, split.test
 
 

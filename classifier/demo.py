@@ -67,6 +67,18 @@ def run_demo(out: Path, jobs: int | None = None) -> dict:
     return run_ablation(cfg, out / "ablation", command=command, on_run=on_run)
 
 
+def cpu_seconds() -> float:
+    """User+sys CPU seconds of this process and of its finished children (the ablation's
+    worker processes and folding pools), i.e. what ``/usr/bin/time`` would report.
+
+    >>> cpu_seconds() > 0
+    True
+    """
+    import resource
+    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
+                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def _set_aside_stale(folder: Path, fingerprint: str) -> None:
     """A demo folder from an older config cannot be resumed: keep it under another name."""
     import json

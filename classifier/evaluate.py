@@ -13,6 +13,7 @@ import numpy as np
 
 from .artifacts import LoadedModel, load_model_dir
 from .data import encode, label_ids
+from .data import unknown_labels as drop_unknown
 from .metrics import classification_metrics
 from .predict import predict_proba, write_predictions
 from .runtime import set_threads
@@ -34,13 +35,15 @@ def model_probabilities(loaded: LoadedModel, records, batch_size: int = 128,
 
 
 def evaluate_model(model_dir: str | Path, records, batch_size: int = 128,
-                   threads: int | None = None) -> dict:
-    """Metrics of a saved model on labelled ``records`` (a label it does not know is an error).
+                   threads: int | None = None, unknown_labels: str = "error") -> dict:
+    """Metrics of a saved model on labelled ``records``.
 
-    The majority baseline is the training majority class, read from the model's metrics.
+    Labels the model does not know are an error, or (``unknown_labels="drop"``) their
+    rows are left out with a warning. The majority baseline is the training majority
+    class, read from the model's metrics.
     """
     loaded = load_model_dir(model_dir)
-    records = list(records)
+    records = drop_unknown(list(records), loaded.classes, "evaluation", unknown_labels)
     y = label_ids(records, loaded.classes, "evaluation")
     probs = model_probabilities(loaded, records, batch_size, threads)
     major = _train_majority(loaded)

@@ -33,6 +33,11 @@ class LengthGroupedBatches(Sampler[int]):
     def __len__(self) -> int:
         return len(self.lengths)
 
+    def set_epoch(self, epoch: int) -> None:
+        """The Trainer calls this before each epoch, a resumed one too: the order of
+        epoch ``e`` is the same whether or not the run was interrupted before it."""
+        self.epoch = epoch
+
     def __iter__(self):
         g = torch.Generator()
         g.manual_seed(self.seed * 100_003 + self.epoch)

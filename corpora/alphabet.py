@@ -26,7 +26,15 @@ class Ambiguous(Enum):
 
 
 class InvalidSequence(ValueError):
-    """Raised by :func:`normalize`; readers add file and record and re-raise."""
+    """Raised by :func:`normalize`; readers add file and record and re-raise.
+
+    ``reason`` is the message without the command-line ``hint``, for callers whose
+    command has no such option.
+    """
+
+    def __init__(self, reason: str, hint: str = ""):
+        super().__init__(f"{reason} ({hint})" if hint else reason)
+        self.reason = reason
 
 
 def to_rna(seq: str) -> str:
@@ -100,8 +108,7 @@ def _check_letters(s: str, bad: set[str], alphabet: str, iupac: str) -> None:
                 f"gap {ch!r} at position {pos}; alignments are not read, remove gaps first")
         if ch in AMBIGUOUS:
             if iupac == "reject":
-                raise InvalidSequence(
-                    f"ambiguous letter {ch!r} at position {pos}; expected {allowed} "
-                    "(use --iupac drop or keep to accept such records)")
+                raise InvalidSequence(f"ambiguous letter {ch!r} at position {pos}; expected {allowed}",
+                                      "use --iupac drop or keep to accept such records")
             continue
         raise InvalidSequence(f"character {ch!r} at position {pos}; expected {allowed}")

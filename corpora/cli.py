@@ -86,6 +86,11 @@ def _task_name(name: str, param_hint: str = "TASK") -> str:
     return name
 
 
+def _task_names():
+    from .tasks import TASKS
+    return TASKS
+
+
 def task_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """A click callback for --task options: an unknown task name is a usage error (exit 2)."""
     return None if value is None else _task_name(value, param.opts[0])
@@ -167,6 +172,9 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
         recs = list(read_records(target, ReadOptions(**read_kw), rep))
         summary = describe_parts({"all": recs}, name=target, report={"read": read_report_dict(rep)})
     else:
+        if any(c in target for c in "/\\.") and target not in _task_names():
+            raise click.BadParameter(f"{target}: no such file (and not a task name)",
+                                     param_hint="TASK_OR_FILE")
         task = load_task(_task_name(target, "TASK_OR_FILE"), mirror=mirror, seed=seed,
                          split=split_method, identity=identity)
         summary = describe_parts(task.parts(), name=target, report=task.report,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 from typing import IO
 
@@ -23,6 +24,39 @@ _EXT_HINTS = {
 }
 
 
+#: What reading a damaged file raises, beyond the parsers' own errors.
+READ_ERRORS = (zlib.error, EOFError, OSError, UnicodeDecodeError, RecursionError)
+_NAMES = {"fasta": "FASTA", "fastq": "FASTQ", "lines": "one-sequence-per-line", "csv": "CSV",
+          "tsv": "TSV", "json": "JSON"}
+
+
+def read_error(exc: BaseException, path: str | Path, fmt: str | None = None,
+               line: int | None = None) -> Exception:
+    """The one-line :class:`FileFormatError` for an error met while reading ``path``;
+    ``exc`` itself when it is not a reading error (a bug must still show its traceback).
+
+    >>> str(read_error(RecursionError("maximum recursion depth exceeded"), "a.json", "json"))
+    'a.json: nested deeper than can be read (RecursionError); expected a JSON file of records'
+    """
+    if not isinstance(exc, READ_ERRORS):
+        return exc
+    what = _NAMES.get(fmt or "", "sequence")
+    gz = "gzip-compressed " if Path(path).is_file() and is_gzip(path) else ""
+    name = "zlib.error" if isinstance(exc, zlib.error) else exc.__class__.__name__
+    detail = (str(exc).splitlines() or [""])[0][:120]
+    if isinstance(exc, (zlib.error, EOFError, gzip.BadGzipFile)):
+        msg = f"damaged compressed data ({name}: {detail}); expected a complete gzip-compressed {what} file"
+        if isinstance(exc, EOFError):
+            msg = f"compressed data cut short ({name}); expected a complete gzip-compressed {what} file"
+    elif isinstance(exc, UnicodeDecodeError):
+        msg = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x}); expected a {gz}{what} text file"
+    elif isinstance(exc, RecursionError):
+        msg = f"nested deeper than can be read ({name}); expected a {what} file of records"
+    else:
+        msg = f"cannot be read ({name}: {exc.strerror or detail}); expected a readable {gz}{what} file"
+    return FileFormatError(msg, path=path, line=line)
+
+
 def is_gzip(path: str | Path) -> bool:
     with open(path, "rb") as fh:
         return fh.read(2) == _GZIP_MAGIC
@@ -35,9 +69,10 @@ def open_text(path: str | Path) -> IO[str]:
         raise FileFormatError("no such file", path=path)
     if path.is_dir():
         raise FileFormatError("is a directory, expected a sequence file", path=path)
+    # utf-8-sig: a byte-order mark (Excel's "CSV UTF-8") is dropped, not read as text
     if is_gzip(path):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
+    return open(path, encoding="utf-8-sig", newline="")
 
 
 def extension_hint(path: str | Path) -> str | None:
@@ -57,8 +92,8 @@ def _head(path: Path, size: int = 65536) -> bytes:
     try:
         with opener(path, "rb") as fh:
             return fh.read(size)
-    except (OSError, EOFError) as exc:
-        raise FileFormatError(f"cannot read compressed data ({exc})", path=path) from None
+    except READ_ERRORS as exc:
+        raise read_error(exc, path) from None
 
 
 def sniff_format(path: str | Path) -> str:

@@ -18,7 +18,7 @@ from Bio.SeqIO.QualityIO import FastqGeneralIterator
 
 from .alphabet import _TO_DNA, _TO_RNA, Ambiguous, InvalidSequence, normalize
 from .errors import FileFormatError, LabError, SequenceError
-from .formats import open_text, sniff_format
+from .formats import READ_ERRORS, open_text, read_error, sniff_format
 from .read_options import ReadOptions
 from .records import ReadReport, Record
 from .tables import json_records, table_records
@@ -71,8 +71,8 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
     path = Path(path)
     fmt = opts.format or sniff_format(path)
     report.formats[fmt] += 1
-    raw = {"fasta": _fasta, "fastq": _fastq, "lines": _lines, "csv": table_records,
-           "tsv": table_records, "json": json_records}[fmt](path, opts, fmt)
+    raw = guarded({"fasta": _fasta, "fastq": _fastq, "lines": _lines, "csv": table_records,
+                   "tsv": table_records, "json": json_records}[fmt](path, opts, fmt), path, fmt)
     seen_ids: set[str] = set()
     check_ids = opts.check_ids if opts.check_ids is not None else fmt not in ("fastq", "lines")
     source = str(path)
@@ -119,6 +119,29 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
         log.warning("%s: %d records dropped for ambiguous letters", path, report.dropped_ambiguous)
     if report.dropped_invalid:
         log.warning("%s: %d records dropped for invalid characters", path, report.dropped_invalid)
+
+
+def guarded(items: Iterator, path: Path, fmt: str) -> Iterator:
+    """Re-raise what a damaged file makes a parser raise as one :class:`FileFormatError`.
+
+    Decompression (a corrupt or cut gzip stream), decoding, nesting deeper than Python
+    recurses (JSON) and reading errors end every command the same way: the file, what
+    was found, what was expected. The parsers add the line where they know it.
+
+    >>> import zlib
+    >>> def broken():
+    ...     yield 1
+    ...     raise zlib.error("invalid stored block lengths")
+    >>> list(guarded(broken(), Path("r.fa.gz"), "fasta"))
+    Traceback (most recent call last):
+    corpora.errors.FileFormatError: r.fa.gz: damaged compressed data (zlib.error: invalid stored block lengths); expected a complete gzip-compressed FASTA file
+    """
+    try:
+        yield from items
+    except LabError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - narrowed by describe_read_error
+        raise read_error(exc, path, fmt) from None
 
 
 def _header_label(title: str, opts: ReadOptions) -> tuple[str, str | None]:
@@ -169,9 +192,8 @@ def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
             first = str(exc).split("\n")[0]
             raise FileFormatError(f"{first}; expected '>' at the start of a FASTA record",
                                   path=path, line=max(counter.n, 1)) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__}: {exc})",
-                                  path=path, line=counter.n + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt, line=counter.n + 1) from None
 
 
 def _fastq(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
@@ -190,21 +212,20 @@ def _fastq(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
             msg = str(exc).split("\n")[0].rstrip(".")
             raise FileFormatError(f"{msg} (truncated or malformed FASTQ record)",
                                   path=path, line=4 * (i + 1) + 1) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__}: {exc})",
-                                  path=path, line=4 * (i + 1) + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt, line=4 * (i + 1) + 1) from None
 
 
 def _lines(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
     with open_text(path) as fh:
+        n = 0
         try:
             for n, line in enumerate(fh, 1):
                 s = line.strip()
                 if s:
                     yield f"{path.stem}_{n}", s, None, None, n, None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__})",
-                                  path=path) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt, line=n + 1) from None
 
 
 def read_many(paths, options: ReadOptions | None = None, report: ReadReport | None = None,

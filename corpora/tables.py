@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import csv
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import FileFormatError
-from .formats import open_text
+from .formats import READ_ERRORS, open_text, read_error
 
 if TYPE_CHECKING:
     from .read_options import ReadOptions
@@ -26,6 +27,14 @@ SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "r
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")
 SCORE_COLUMNS = ("score", "count", "counts", "reads", "frequency", "affinity")
 ID_COLUMNS = ("id", "name", "seq_id", "identifier")
+# Python's csv module refuses fields over 131,072 characters; a genome-scale sequence
+# in a CSV is valid input, so the limit is raised once for the process.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+#: The option that names each column, on every command that reads tables.
+_OPTION = {"sequence": "--seq-column", "label": "--label-column", "score": "--score-column",
+           "id": "--id-column"}
+
 
 def _find_column(header: list[str], wanted: str | int | None, usual: tuple[str, ...],
                  what: str, path: Path, required: bool) -> int | None:
@@ -46,7 +55,7 @@ def _find_column(header: list[str], wanted: str | int | None, usual: tuple[str, 
     if required:
         raise FileFormatError(
             f"no {what} column; expected one named {'/'.join(usual[:3])} (or name it "
-            f"with --{what}-column); columns are {header}", path=path, line=1)
+            f"with {_OPTION[what]}); columns are {header}", path=path, line=1)
     return None
 
 
@@ -91,9 +100,8 @@ def table_records(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
         except csv.Error as exc:
             raise FileFormatError(f"malformed {fmt.upper()} ({exc})", path=path,
                                   line=reader.line_num) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__})",
-                                  path=path, line=reader.line_num + 1) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt, line=reader.line_num + 1) from None
 
 
 def _table_seq_column(header, first, has_header, opts, path) -> int:
@@ -127,8 +135,8 @@ def json_records(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
         except json.JSONDecodeError as exc:
             raise FileFormatError(f"invalid JSON ({exc.msg}, column {exc.colno})",
                                   path=path, line=exc.lineno) from None
-        except (UnicodeDecodeError, EOFError, OSError) as exc:
-            raise FileFormatError(f"unreadable content ({exc.__class__.__name__})", path=path) from None
+        except READ_ERRORS as exc:
+            raise read_error(exc, path, fmt) from None
     items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else None
     if items is None:
         raise FileFormatError(f"JSON top level is {type(data).__name__}; expected "

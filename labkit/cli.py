@@ -52,6 +52,12 @@ def run_cli(command: click.Command, prog_name: str, args=None) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except OSError as exc:  # a full disk, a read-only folder: the atomic writers left nothing
+        if debug:
+            raise
+        from .outdir import os_error_line
+        click.echo(f"Error: {os_error_line(exc)}", err=True)
+        sys.exit(EXIT_DATA)
 
 
 def common_options(f: Callable) -> Callable:
@@ -63,6 +69,11 @@ def common_options(f: Callable) -> Callable:
 
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+
+#: A file the command reads: a missing path or a folder is a usage error (exit 2).
+INPUT_FILE = click.Path(exists=True, dir_okay=False)
+#: A folder the command reads (a tokenizer, a model): a missing path or a file exits 2.
+INPUT_DIR = click.Path(exists=True, file_okay=False)
 
 
 def lab_group(help_text: str) -> click.Group:
@@ -138,13 +149,8 @@ def _fields(cls):
 
 def _field_type(cls, name: str):
     """The field's type, without ``| None``: int, float, str, bool..."""
-    import types
-    import typing
-    hint = typing.get_type_hints(cls)[name]
-    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
-        args = [a for a in typing.get_args(hint) if a is not type(None)]
-        hint = args[0] if len(args) == 1 else str
-    return hint
+    from .typed import field_type
+    return field_type(cls, name)[0]
 
 
 def _option(fld, kind, flag: str, param: str, overlay: bool) -> tuple[tuple[str, ...], dict]:

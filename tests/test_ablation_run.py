@@ -182,7 +182,7 @@ def test_plan_order():
      "unknown algorithm 'bpx'", 2),
     (["--data", "{d}/train.csv", "--test", "{d}/test.csv", "--tokenizers", "char", "--lr", "-1"],
      "training settings: learning_rate must be a positive number or 'auto'", 2),
-    (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv", 1),
+    (["--data", "{d}/missing.csv", "--test", "{d}/test.csv", "--tokenizers", "char"], "missing.csv", 2),
 ])
 def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):
     _write_data(tmp_path)
@@ -198,12 +198,13 @@ def test_bad_input_one_line_error_and_no_output(tmp_path, args, message, code):
 def test_bad_input_through_main_exits_1(tmp_path, capsys):
     from classifier.cli import main
     _write_data(tmp_path)
+    (tmp_path / "bad.csv").write_text("sequence,label\nACGUXXACGU,a\n")
     with pytest.raises(SystemExit) as info:
-        main(["ablate", "--data", str(tmp_path / "missing.csv"), "--test", str(tmp_path / "test.csv"),
+        main(["ablate", "--data", str(tmp_path / "bad.csv"), "--test", str(tmp_path / "test.csv"),
               "--tokenizers", "char", "--out", str(tmp_path / "o")])
     assert info.value.code == 1
     err = capsys.readouterr().err
-    assert err.startswith("Error: ") and "missing.csv" in err and "Traceback" not in err
+    assert err.startswith("Error: ") and "bad.csv" in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
 
 

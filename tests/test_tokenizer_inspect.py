@@ -116,20 +116,25 @@ def test_cli_reads_stdin_and_files(saved, tmp_path):
                                                               "tokenizer  char, vocabulary 9"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["inspect", "ACG", "-t", "{tmp}/nope"], "Error: {tmp}/nope: no such tokenizer directory"),
+@pytest.mark.parametrize("args, message, code", [
+    (["inspect", "ACG", "-t", "{tmp}/nope"], "Directory '{tmp}/nope' does not exist.", 2),
     (["inspect", "ACZG", "-t", "{char}"], "Error: sequence 'ACZG': character 'Z' at position 3; "
-                                          "expected ACGU"),
+                                          "expected ACGU", 1),
     (["inspect", "reads.fasta", "-t", "{char}"],
-     "Error: reads.fasta: no such file (SEQ is a sequence, a file or - for stdin)"),
+     "reads.fasta: no such file (SEQ is a sequence, a file or - for stdin)", 2),
 ])
-def test_cli_bad_input_one_line(args, message, saved, tmp_path, capsys):
+def test_cli_bad_input_one_line(args, message, code, saved, tmp_path, capsys):
+    """Data errors: one line, exit 1; a missing path is a usage error (exit 2)."""
     fill = {"tmp": tmp_path, "char": saved["char"]}
     with pytest.raises(SystemExit) as exc:
         main([a.format(**fill) for a in args])
-    assert exc.value.code == 1
+    assert exc.value.code == code
     err = capsys.readouterr().err
-    assert err.strip() == message.format(**fill) and "Traceback" not in err
+    if code == 1:
+        assert err.strip() == message.format(**fill)
+    else:
+        assert err.strip().splitlines()[-1].endswith(message.format(**fill)), err
+    assert "Traceback" not in err
 
 
 def test_cli_usage_error_exit_2(saved):

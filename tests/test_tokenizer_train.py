@@ -264,10 +264,10 @@ def test_max_token_length_caps_learned_tokens_in_nucleotides(name):
 
 def test_min_frequency_stops_bpe_merges():
     # every pair of "ACGU" x3 + "GGCC" occurs <= 3 times: min_frequency 4 allows no merge
-    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=30,
+    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=15,
                           min_frequency=4, primers="keep")
     assert tok.vocab_size == 9 and tok.tokenize("ACGU") == ["A", "C", "G", "U"]
-    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=30,
+    tok = train_tokenizer(["ACGU"] * 3 + ["GGCC"], algorithm="bpe", vocab_size=15,
                           min_frequency=3, primers="keep")
     assert tok.tokenize("ACGU") == ["ACGU"]
 

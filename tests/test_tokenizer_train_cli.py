@@ -103,8 +103,8 @@ def test_bad_corpus_one_line_no_traceback_no_output(tmp_path, capsys, content, m
 def test_missing_corpus_file(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["train", str(tmp_path / "nope.fasta"), "--out", str(tmp_path / "t")])
-    assert exc.value.code == 1
-    assert "nope.fasta: no such corpus file" in capsys.readouterr().err
+    assert exc.value.code == 2  # a missing path is a usage error
+    assert "nope.fasta' does not exist" in capsys.readouterr().err
     assert not (tmp_path / "t").exists()
 
 

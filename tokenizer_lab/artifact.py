@@ -34,6 +34,7 @@ from transformers import PreTrainedTokenizerFast
 
 from corpora.alphabet import InvalidSequence, normalize
 from labkit.atomic import atomic_dir
+from labkit.typed import from_saved
 from labkit.checksum import sha256_file
 
 from . import algorithms
@@ -125,8 +126,8 @@ class LabTokenizer:
         """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take."""
         try:
             return normalize(seq, self.spec.alphabet, self.spec.iupac)
-        except InvalidSequence as exc:
-            raise TokenizerError(f"sequence {seq[:30]!r}: {exc}") from None
+        except InvalidSequence as exc:  # the tokenizer's own iupac setting decides, not an option
+            raise TokenizerError(f"sequence {seq[:30]!r}: {exc.reason}") from None
 
     def _prepared(self, seq: str):
         norm = self.normalize(seq)
@@ -232,6 +233,13 @@ def _read_frequencies(path: Path) -> Counter:
     return counts
 
 
+#: lab.json's fields and their JSON types (checked on load: a foreign or edited file
+#: is one line naming the field, not a TypeError later).
+_LAB_FIELDS = {"format_version": int, "spec": dict, "primers": dict, "files": dict,
+               "vocab_size": int, "input_form": str, "corpus": dict}
+_REQUIRED = ("spec", "primers", "input_form")
+
+
 def load_tokenizer(path: str | Path) -> LabTokenizer:
     """Load a directory written by :meth:`LabTokenizer.save`.
 
@@ -249,19 +257,28 @@ def load_tokenizer(path: str | Path) -> LabTokenizer:
         raise TokenizerError(f"{d}: not a tokenizer directory; expected lab.json and "
                              "tokenizer.json (made by 'tokenizer-lab train')")
     try:
-        meta = json.loads(lab.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise TokenizerError(f"{lab}: damaged, not valid JSON ({exc})") from None
+        meta = json.loads(lab.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise TokenizerError(f"{lab}: damaged, not valid JSON ({str(exc)[:80]})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise TokenizerError(f"{lab}: not a tokenizer-lab file (expected \"format\": \"{FORMAT}\")")
+    for name, kind in _LAB_FIELDS.items():
+        if name in meta and not (isinstance(meta[name], kind) and not isinstance(meta[name], bool)):
+            raise TokenizerError(f"{lab}: field {name!r} is {type(meta[name]).__name__}; "
+                                 f"expected {kind.__name__}")
+    missing = [k for k in _REQUIRED if k not in meta]
+    if missing:
+        raise TokenizerError(f"{lab}: field {missing[0]!r} is missing; expected a file written by "
+                             "'tokenizer-lab train'")
     if meta.get("format_version", 0) > FORMAT_VERSION:
         raise TokenizerError(f"{lab}: format version {meta.get('format_version')} is newer than "
                              f"this tool reads ({FORMAT_VERSION}); upgrade aptamer-tokenizer-lab")
+    spec = from_saved(TokenizerSpec, meta["spec"], f"{lab}: damaged spec", unknown="error",
+                      error=TokenizerError)
     try:
-        spec = TokenizerSpec.from_dict(meta["spec"])
         Primers.from_dict(meta["primers"])
-    except (KeyError, TypeError, ValueError) as exc:
-        raise TokenizerError(f"{lab}: damaged spec or primers ({exc})") from None
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise TokenizerError(f"{lab}: damaged primers ({exc.__class__.__name__}: {exc})") from None
     tj = d / "tokenizer.json"
     if not tj.is_file():
         raise TokenizerError(f"{d}: tokenizer.json is missing")

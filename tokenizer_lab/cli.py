@@ -13,7 +13,7 @@ import click
 
 from corpora.formats import FORMATS
 from corpora.read_options import ReadOptions
-from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.cluster import BACKENDS
 
 from .spec import TokenizerSpec
@@ -56,7 +56,7 @@ CLI_ONLY_CHOICES = {
 
 
 @cli.command()
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("corpus", nargs=-1, required=True, type=INPUT_FILE)
 @click.option("--out", "-o", required=True, type=click.Path(file_okay=False),
               help="Output directory (written atomically).")
 @dataclass_options(TokenizerSpec, short={"algorithm": ("-a",), "vocab_size": ("-V",)},
@@ -103,13 +103,14 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
     if Path(seq).is_file():
         return from_file(Path(seq))
     if any(c in seq for c in "/\\.") or Path(seq).suffix:
-        raise TokenizerError(f"{seq}: no such file (SEQ is a sequence, a file or - for stdin)")
+        raise click.BadParameter(f"{seq}: no such file (SEQ is a sequence, a file or - for stdin)",
+                                 param_hint="SEQ")
     return [(None, seq)]
 
 
 @cli.command()
 @click.argument("seq")
-@click.option("--tokenizer", "-t", "tok_dir", required=True, type=click.Path(),
+@click.option("--tokenizer", "-t", "tok_dir", required=True, type=INPUT_DIR,
               help="Tokenizer directory (from 'tokenizer-lab train').")
 @click.option("--max-length", type=click.IntRange(min=2), default=None,
               help="Pad to / truncate at this many ids, [CLS] and [SEP] included.")
@@ -161,20 +162,20 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
 
 
 @cli.command()
-@click.argument("corpus", type=click.Path(dir_okay=False))
-@click.option("--tokenizer", "-t", "tok_dirs", required=True, multiple=True, type=click.Path(),
+@click.argument("corpus", type=INPUT_FILE)
+@click.option("--tokenizer", "-t", "tok_dirs", required=True, multiple=True, type=INPUT_DIR,
               help="Tokenizer directory; repeat to compare several side by side.")
-@click.option("--motifs", "motif_file", type=click.Path(dir_okay=False), default=None,
+@click.option("--motifs", "motif_file", type=INPUT_FILE, default=None,
               help="Motif strings, one per line, located in each read by exact search "
                    "(e.g. raptgen-sim/multiple_motifs.txt). [default: the records' own "
                    "motif annotation, if any]")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
+@dataclass_options(ReadOptions, only=("format", "seq_column", "iupac"), params={"format": "fmt"})
 @click.option("--structure/--no-structure", default=True, show_default=True,
               help="Fold the reads (ViennaRNA MFE, cached) and score token boundaries against "
                    "structure elements: boundary P/R/F1, crossing rate, hairpin-loop and "
                    "hairpin-unit capture.")
-def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
+def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structure):
     """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
     import json
 
@@ -183,12 +184,12 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, structure):
 
     toks = [(d, load_tokenizer(d)) for d in tok_dirs]
     report = compare_tokenizers(corpus, toks, motif_file=motif_file, fmt=fmt,
-                                seq_column=seq_column, structure=structure)
+                                seq_column=seq_column, structure=structure, iupac=iupac)
     click.echo(json.dumps(report, indent=2) if as_json else render_table(report))
 
 
 @cli.command()
-@click.argument("corpus", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("corpus", nargs=-1, required=True, type=INPUT_FILE)
 @click.option("--alphabet", type=click.Choice(["rna", "dna"]), default="rna", show_default=True,
               help="Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`.")
 @click.option("--fold-temperature", type=float, default=37.0, show_default=True,

@@ -106,7 +106,7 @@ def _from_sequences(corpus: Iterable[str], spec: TokenizerSpec) -> Corpus:
         try:
             seq = normalize(raw, spec.alphabet, spec.iupac)
         except InvalidSequence as exc:
-            raise TokenizerError(f"sequence #{i} ({raw[:30]!r}): {exc}") from None
+            raise TokenizerError(f"sequence #{i} ({raw[:30]!r}): {exc.reason}") from None
         if seq is Ambiguous.DROP:  # pragma: no cover - iupac is reject or keep here
             continue
         seqs.append(seq)

@@ -58,12 +58,13 @@ def record_motifs(record) -> list[dict]:
 
 
 def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | None = None,
-                       fmt: str | None = None, seq_column=None, structure: bool = True) -> dict:
+                       fmt: str | None = None, seq_column=None, structure: bool = True,
+                       iupac: str = "reject") -> dict:
     """``tokenizers``: (name, LabTokenizer) pairs. Motif ground truth: ``motif_file``
     (exact search in each read) or else the records' ``meta["motifs"]``. ``structure``:
     also fold the reads (cached, all cores) and score token boundaries against the
     structure elements (:func:`tokenizer_lab.structure.measures.tokenizer_structure_scores`)."""
-    records = list(read_records(corpus, format=fmt, seq_column=seq_column))
+    records = list(read_records(corpus, format=fmt, seq_column=seq_column, iupac=iupac))
     seqs = [r.seq for r in records]
     motif_source = None
     truth = None

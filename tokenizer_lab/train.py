@@ -52,6 +52,28 @@ def finalize(tok: Tokenizer, alg: algorithms.Algorithm, spec: TokenizerSpec,
     return tok
 
 
+def check_fillable(spec: TokenizerSpec, texts: list[str], primers) -> None:
+    """A learned vocabulary larger than the corpus can fill is refused before training
+    (HF's trainers reserve room for ``vocab_size`` tokens: 10^9 aborted the process).
+
+    Each merge shortens at least one distinct read by a token, so BPE and WordPiece
+    learn at most ``sum(len - 1)`` over the distinct reads beside the alphabet, special
+    and primer tokens. (Unigram stops where its pieces run out: sentencepiece is told
+    the size is a wish, ``hard_vocab_limit=False``.)
+
+    >>> check_fillable(TokenizerSpec(algorithm="bpe", vocab_size=10**9), ["ACGU", "AC"], Primers())
+    Traceback (most recent call last):
+    tokenizer_lab.errors.TokenizerError: --vocab-size 1000000000 is more than the corpus can fill: 2 reads (6 nt) give at most 15 tokens; give --vocab-size 15 or less
+    """
+    if spec.algorithm.rsplit("-", 1)[-1] not in ("bpe", "wordpiece"):
+        return
+    most = spec.min_vocab_size + len(primers.tokens()) + sum(max(len(t) - 1, 0) for t in set(texts))
+    if spec.vocab_size > most:
+        raise TokenizerError(
+            f"--vocab-size {spec.vocab_size} is more than the corpus can fill: {len(texts)} reads "
+            f"({sum(map(len, texts))} nt) give at most {most} tokens; give --vocab-size {most} or less")
+
+
 def token_frequencies(tok: LabTokenizer, seqs: list[str]) -> Counter:
     """How often each token id occurs when the corpus is tokenized (no specials)."""
     counts: Counter = Counter()
@@ -92,6 +114,7 @@ def train_tokenizer(corpus, spec: TokenizerSpec | None = None, *, read_options=N
     if not texts:
         raise TokenizerError("empty corpus: every read is only primer sequence")
     log.info("training %s on %d reads (%d nt)", spec.algorithm, len(texts), sum(map(len, texts)))
+    check_fillable(spec, texts, primers)
     tok = finalize(alg.build(texts, spec, primers, show), alg, spec, primers)
     meta = {
         "format": FORMAT, "format_version": FORMAT_VERSION,
