@@ -18,6 +18,7 @@ from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make
 from labkit.errors import LabError
 
 from .ablation.ablation_config import AblationConfig
+from .explain.config import ExplainConfig
 from .train_config import PretrainConfig, TrainConfig
 
 log = logging.getLogger(__name__)
@@ -209,6 +210,26 @@ def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq
     records = read_files([data], opts)
     path, n = predict_file(model_dir, records, out, batch_size, threads)
     click.echo(f"{n} predictions written to {path}")
+
+
+@cli.command()
+@click.option("--model", "model_dir", required=True, type=click.Path(), help="Model directory.")
+@click.option("--data", required=True, type=click.Path(), help="Sequences to explain (labels optional).")
+@click.option("--out", required=True, type=click.Path(), help="Folder to write (explain.json, explain.html, logos/).")
+@dataclass_options(ExplainConfig)
+@read_options
+def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
+    """Which nucleotides, tokens and motifs drive each prediction (integrated gradients)."""
+    from .explain import explain_file
+    from .inputs import read_files
+
+    config = make_config(ExplainConfig, **options)
+    records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+    doc = explain_file(model_dir, records, out, config)
+    sm = doc["summary"]
+    click.echo(f"{sm['sequences']} sequences explained (max |delta| {sm['max_abs_delta']:.2e}, "
+               f"{sm['cpu_seconds']:.1f} CPU s); {sum(map(len, doc['motifs'].values()))} motifs; "
+               f"report: {out}/explain.html")
 
 
 @cli.command()

@@ -216,3 +216,22 @@ def test_report_only_rerenders_from_json(ablation, tmp_path):
     output = _ablate("--report-only", "--out", copy)
     assert (copy / "report.html").read_text() == (out / "report.html").read_text()
     assert "report:" in output
+
+
+def test_explain_motifs_switch_adds_the_best_runs_motifs(ablation, tmp_path):
+    """--explain-motifs on a finished ablation: no run redone, motifs in results and report."""
+    out = tmp_path / "run"
+    shutil.copytree(ablation["out"], out)
+    before = _mtimes(out / "runs")
+    _ablate(ablation["data_dir"] / "tiny.toml", "--seeds", "0,1", "--explain-motifs", "true", "--out", out)
+    assert _mtimes(out / "runs") == before
+    res = json.loads((out / "results.json").read_text())
+    assert set(res["motifs"]) == {"char", "bpe:40"}
+    for label, m in res["motifs"].items():
+        runs = [r for r in res["runs"] if r["tokenizer"] == label]
+        best = max(runs, key=lambda r: r["metrics"]["accuracy"])
+        assert m["run"] == best["run_id"] and m["sequences"] == 16
+        assert set(m["classes"]) == {"bind", "free"}
+        assert (out / "runs" / m["run"] / "explain" / "explain.html").is_file()
+    assert "Top motifs of the best run per tokenizer" in (out / "report.md").read_text()
+    assert "Top motifs of the best run per tokenizer" in (out / "report.html").read_text()

@@ -9,6 +9,7 @@ import click
 import pytest
 
 from classifier.cli import cli as classify
+from classifier.explain.config import ExplainConfig
 from classifier.train_config import PretrainConfig, TrainConfig
 from corpora.cli import SIMULATE_EXCLUDE
 from corpora.cli import cli as corpora
@@ -20,6 +21,7 @@ from tokenizer_lab.spec import TokenizerSpec
 COMMANDS = [  # (group, command, dataclass, fields the command line fills otherwise)
     (classify, "train", TrainConfig, ()),
     (classify, "pretrain", PretrainConfig, ()),
+    (classify, "explain", ExplainConfig, ()),
     (tokenizer_lab, "train", TokenizerSpec, ()),
     (corpora, "simulate", SelexConfig, SIMULATE_EXCLUDE),
 ]

@@ -36,7 +36,8 @@ from ..presets import PRESETS
 
 #: Settings that do not change any single run's result (excluded from the fingerprint).
 GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror",
-             "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts")
+             "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts",
+             "explain_motifs")
 
 
 def _setting(default, text: str, **meta):
@@ -163,6 +164,8 @@ class AblationConfig:
                                      "folders to.", unset="sent back, written under --out")
     train_options: tuple[tuple[str, Any], ...] = _setting(
         (), "More TrainConfig fields for every run (TOML table [train_options]).")
+    explain_motifs: bool = _setting(False, "Add each tokenizer's best-run top motifs "
+                                    "(classify explain) to the report.")
 
     def __post_init__(self):
         if not self.task and not self.train:

@@ -67,6 +67,9 @@ def report_blocks(results: dict, plots: dict | None = None) -> list[tuple]:
     blocks += _comparison_blocks(results, metric, comp)
     blocks += hypothesis_blocks(results, metric)
     blocks += _intrinsic_blocks(summary, metric)
+    if results.get("motifs"):
+        from .motifs import motif_blocks
+        blocks += motif_blocks(results["motifs"])
     blocks.append(("h2", "Plots"))
     for name, (caption, _) in (make_plots(results) if plots is None else plots).items():
         blocks.append(("img", name, caption))

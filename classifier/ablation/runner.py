@@ -218,6 +218,9 @@ def collect(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str,
     results = build_results(runs, config=cfg.to_dict(), data=ablation_data.describe(split, source),
                             command=command, versions=versions(), primary=cfg.primary_metric,
                             missing=missing, name=cfg.name)
+    if cfg.explain_motifs:
+        from .motifs import best_run_motifs
+        results["motifs"] = best_run_motifs(runs, cfg.primary_metric, run_root, split.test)
     write_results(results, out_dir)
     write_reports(results, out_dir)
     return results
