@@ -15,8 +15,8 @@ Library entry points (imported lazily, so that ``classify --help`` starts fast):
 from importlib import import_module
 
 _EXPORTS = {
-    "TrainConfig": "config", "TrainResult": "train", "train_classifier": "train",
-    "prepare_splits": "train", "PRESETS": "presets", "build_config": "presets",
+    "TrainConfig": "train_config", "TrainResult": "run_types", "train_classifier": "finetune",
+    "prepare_splits": "run_types", "PRESETS": "presets", "build_config": "presets",
     "classification_metrics": "metrics", "load_model_dir": "artifacts",
     "evaluate_model": "evaluate", "predict_file": "evaluate", "model_probabilities": "evaluate",
     "PretrainConfig": "pretrain", "pretrain_mlm": "pretrain", "KmerLogReg": "baseline",

@@ -121,16 +121,16 @@ LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", 
 
 
 @cli.command("lr-find")
-@click.option("--tokenizer", "tokenizer_dir", type=click.Path(), default=None,
+@click.option("--tokenizer", "tokenizer_dir", type=INPUT_DIR, default=None,
               help="Tokenizer directory; default: the one in --init.")
-@click.option("--data", multiple=True, type=click.Path(), help="Training file(s).")
-@click.option("--valid", type=click.Path(), default=None, help="Validation file (kept out of the test).")
+@click.option("--data", multiple=True, type=INPUT_FILE, help="Training file(s).")
+@click.option("--valid", type=INPUT_FILE, default=None, help="Validation file (kept out of the test).")
 @click.option("--task", default=None, callback=task_callback, help="A named task instead of --data.")
 @click.option("--mirror", type=click.Path(), default=None, help="Data mirror folder for --task.")
 @click.option("--out", required=True, type=click.Path(), help="Folder for lr_find.json and lr_find.png.")
 @dataclass_options(TrainConfig, exclude=LR_FIND_UNUSED)
-@click.option("--start-lr", type=float, default=1e-6, show_default=True)
-@click.option("--end-lr", type=float, default=1.0, show_default=True)
+@click.option("--start-lr", type=float, default=1e-6, show_default=True, help="First rate of the range test.")
+@click.option("--end-lr", type=float, default=1.0, show_default=True, help="Last rate (the test stops earlier if the loss diverges).")
 @click.option("--steps", type=int, default=200, show_default=True, help="Batches of the range test.")
 @read_options
 def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac, seq_column,

@@ -55,6 +55,12 @@ def test_cli_writes_json_and_plot(tiny, tmp_path):
     bad = CliRunner().invoke(cli, ["lr-find", "--tokenizer", str(d / "tok"), "--data", str(path),
                                    "--out", str(tmp_path / "x"), "--steps", "3"])
     assert bad.exit_code == 2 and not (tmp_path / "x").exists()
+    for args in (["--data", str(tmp_path / "missing.csv")], ["--data", str(tmp_path)],
+                 ["--valid", str(tmp_path / "missing.csv")]):
+        res = CliRunner().invoke(cli, ["lr-find", "--tokenizer", str(d / "tok"), "--data", str(path),
+                                       *args, "--out", str(tmp_path / "y")])
+        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+        assert not (tmp_path / "y").exists()
 
 
 def test_lr_auto_is_recorded_in_training_config(tiny, tmp_path):

@@ -8,7 +8,10 @@ Every import counts: at the top, inside a function, or under TYPE_CHECKING. A pa
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("labkit", "corpora", "tokenizer_lab", "classifier")
@@ -81,3 +84,12 @@ def test_no_import_cycle_between_library_modules():
     modules = _modules()
     graph = {name: _imports(name, path, modules) for name, path in modules.items()}
     assert _cycles(graph) == []
+
+
+@pytest.mark.parametrize("package", ["classifier", "classifier.explain"])
+def test_every_lazy_export_resolves(package):
+    """The lazy ``__getattr__`` maps names to modules by string: a renamed module breaks it."""
+    mod = importlib.import_module(package)
+    for name in mod.__all__:
+        value = getattr(mod, name)  # ModuleNotFoundError / AttributeError when the map is stale
+        assert getattr(value, "__name__", name) == name
