@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from labkit.atomic import atomic_dir, atomic_write
+from labkit.documents import read_document
 from labkit.typed import from_saved
 from labkit.progress import show_progress
 
@@ -156,14 +157,9 @@ def load_model_dir(path: str | Path) -> LoadedModel:
 
 def _read_info(info_path: Path) -> tuple[TrainConfig, dict]:
     """training_config.json, each field checked: one line naming the file and the field."""
-    try:
-        data = json.loads(info_path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ClassifierError(f"{info_path}: missing; expected a model directory written by "
-                              "`classify train`") from None
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ClassifierError(f"{info_path}: damaged, not valid JSON ({exc.__class__.__name__}); "
-                              "expected a model directory written by `classify train`") from None
+    data = read_document(info_path, json.loads, "JSON",
+                         "missing; expected a model directory written by `classify train`",
+                         ClassifierError)
     if not isinstance(data, dict) or "train_config" not in data:
         raise ClassifierError(f"{info_path}: field 'train_config' is missing; expected the file "
                               "`classify train` writes")

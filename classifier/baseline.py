@@ -30,6 +30,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from labkit.atomic import atomic_write
+from labkit.documents import read_document
 
 from .errors import ClassifierError
 
@@ -140,14 +141,8 @@ _META_TYPES = {"k": int, "c": (int, float), "seed": int, "max_iter": int, "vocab
 
 
 def _read_meta(path: Path) -> dict:
-    try:
-        meta = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ClassifierError(f"{path}: missing; expected the k-mer baseline written by "
-                              "`classify train --arch kmer-logreg`") from None
-    except (OSError, ValueError, RecursionError) as exc:
-        raise ClassifierError(f"{path}: damaged, not valid JSON ({exc.__class__.__name__}); "
-                              "expected the k-mer baseline settings") from None
+    meta = read_document(path, json.loads, "JSON", "missing; expected the k-mer baseline "
+                         "written by `classify train --arch kmer-logreg`", ClassifierError)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ClassifierError(f"{path}: not a k-mer baseline file (expected \"format\": \"{FORMAT}\")")
     for name, kind in _META_TYPES.items():

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from labkit.config import check_choices
+from labkit.config import SavedConfig, check_choices
 
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
@@ -32,7 +32,7 @@ HEADS = ("linear", "mlp")
 
 
 @dataclass(frozen=True)
-class TrainConfig:
+class TrainConfig(SavedConfig):
     """Everything that decides a training run (the command line fills it)."""
 
     arch: str = field(default="albert", metadata={
@@ -103,15 +103,6 @@ class TrainConfig:
     @property
     def greater_is_better(self) -> bool:
         return self.metric != "loss"
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "TrainConfig":
-        """Rebuild from a saved dict, ignoring keys a newer version may have added."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
 
     def replace(self, **changes) -> "TrainConfig":
         return dataclasses.replace(self, **changes)

@@ -33,3 +33,24 @@ def check_choices(obj) -> None:
             continue
         if value not in choices:
             raise ValueError(f"{f.name} must be one of {tuple(choices)}, got {value!r}")
+
+
+class SavedConfig:
+    """``to_dict``/``from_dict`` for a config dataclass saved as JSON next to its results;
+    ``from_dict`` ignores keys a newer version may have added.
+
+    >>> from dataclasses import dataclass
+    >>> @dataclass(frozen=True)
+    ... class C(SavedConfig):
+    ...     epochs: int = 3
+    >>> C.from_dict({"epochs": 5, "added_later": 1}), C().to_dict()
+    (C(epochs=5), {'epochs': 3})
+    """
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict):
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})

@@ -23,7 +23,7 @@ from .errors import LabError
 def read_document(path: str | Path, parse: Callable[[str], Any], kind: str, missing: str,
                   error: type[LabError] = LabError) -> Any:
     """``parse`` applied to the file's text; ``error`` (one line naming the file) when the
-    file is missing (``missing`` says what to do), not text, or not valid ``kind``."""
+    file is missing (``missing`` says what to do), unreadable, not text, or not valid ``kind``."""
     path = Path(path)
     try:
         return parse(path.read_text(encoding="utf-8"))
@@ -31,6 +31,11 @@ def read_document(path: str | Path, parse: Callable[[str], Any], kind: str, miss
         raise error(f"{path}: {missing}") from None
     except UnicodeDecodeError:
         raise error(f"{path}: not a text file (expected {kind})") from None
+    except RecursionError:
+        raise error(f"{path}: damaged {kind}: nested too deeply") from None
+    except OSError as exc:  # a folder, no permission, an I/O error
+        raise error(f"{path}: cannot be read ({exc.strerror or exc.__class__.__name__}); "
+                    f"expected {kind}") from None
     except ValueError as exc:  # json.JSONDecodeError and tomllib.TOMLDecodeError
         line = getattr(exc, "lineno", None)
         where = f" at line {line}" if line else ""

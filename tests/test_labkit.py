@@ -67,3 +67,19 @@ def test_a_bad_option_value_exits_2_everywhere(tmp_path, capsys, module, args):
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("Error: ") and "Traceback" not in "".join(err)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reads.txt"]  # nothing written
+
+
+def test_read_document_names_the_file_for_every_failure(tmp_path):
+    import json
+
+    from labkit.documents import read_document
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    binary = tmp_path / "bin.json"
+    binary.write_bytes(b"\xff\xfe\x00\x81")
+    cases = [(deep, "damaged JSON: nested too deeply"), (binary, "not a text file"),
+             (tmp_path, "cannot be read (Is a directory)"), (tmp_path / "no.json", "run it first")]
+    for path, expect in cases:
+        with pytest.raises(LabError) as exc:
+            read_document(path, json.loads, "JSON", "run it first")
+        assert str(exc.value).startswith(f"{path}: {expect}")

@@ -11,15 +11,16 @@ True
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
+
+from labkit.config import SavedConfig
 
 BASELINES = ("pad", "mask", "unk")
 FOLD_CHOICES = ("auto", "yes", "no")
 
 
 @dataclass(frozen=True)
-class ExplainConfig:
+class ExplainConfig(SavedConfig):
     """How attributions are computed and turned into motifs (the command line fills it)."""
 
     target: str | None = field(default=None, metadata={
@@ -64,11 +65,3 @@ class ExplainConfig:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, got {self.threads}")
-
-    def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ExplainConfig":
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
