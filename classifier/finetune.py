@@ -16,6 +16,7 @@ import logging
 import shutil
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -133,28 +134,86 @@ def encode_splits(config: TrainConfig, tok, splits: Splits):
 
 def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
                   resume: bool = False) -> TrainResult:
+    """Encode, (find the rate,) build, fit, score and save: each a named step below."""
     set_threads(config.threads)
     peak = PeakMemory().start()  # stopped when the costs are written
     ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
-    if config.learning_rate == "auto":
-        found = _range_test(config, tok, splits, ids["train"], max_len)
-        config = config.replace(learning_rate=found.suggestion)
-        info["lr_find"] = {"requested": "auto", **found.summary()}
+    config = _resolve_learning_rate(config, tok, splits, ids, max_len, info)
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
     model = build_model(config, tok, splits.classes, max_len)
     params = sum(p.numel() for p in model.parameters())
     log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
+    fit = _fit(config, tok, splits, ids, model, out_dir, resume)
+    model = fit.model
+    valid_m, test_m = _final_scores(config, tok, splits, ids, model)
+    train_s = max(fit.wall - fit.history.eval_seconds, 1e-9)
+    costs = {"params": params, "train_seconds": round(train_s, 2),
+             "train_wall_seconds": round(fit.wall, 2), "epochs": round(fit.epochs, 2),
+             "train_seqs_per_s": round(len(splits.train) * fit.epochs / train_s, 1),
+             # CPU seconds of the training steps (evaluations excluded): load-independent
+             "train_cpu_seconds": round(max(fit.cpu - fit.history.eval_cpu_seconds, 1e-9), 2),
+             "peak_memory_mb": peak.stop(),
+             "mean_tokens_per_seq": round(float(np.mean(lengths)) - 2, 2),
+             "max_length": max_len, "vocab_size": tok.vocab_size,
+             "device": str(next(model.parameters()).device), "threads": torch.get_num_threads()}
+    final = test_m or valid_m
+    log.info("%s: %s", "test" if test_m else "validation", summary_line(final))
+    best = fit.keeper.best_epoch
+    result = TrainResult(final, valid_m, fit.history.history, costs, final["confusion"],
+                         splits.classes, config, max_len, truncated, best, model=model)
+    if out_dir is not None and fit.is_main:
+        info.update({"classes": splits.classes, "max_length": max_len, "truncated": truncated,
+                     "best_epoch": best,
+                     "tokenizer": {"spec": _spec_dict(tok), "vocab_size": tok.vocab_size}})
+        result.model_dir = save_model_dir(
+            out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
+            metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": best})
+    if fit.checkpoints is not None and fit.is_main:
+        shutil.rmtree(fit.checkpoints, ignore_errors=True)
+    return result
 
-    loss_func = None
-    if config.class_weights:
-        counts = np.bincount(splits.y_train, minlength=len(splits.classes)).astype(float)
-        weights = torch.tensor(counts.sum() / (len(counts) * np.maximum(counts, 1)), dtype=torch.float)
 
-        def loss_func(outputs, labels, num_items_in_batch=None):
-            return torch.nn.functional.cross_entropy(
-                outputs.logits, labels, weight=weights.to(outputs.logits.device))
+def _resolve_learning_rate(config: TrainConfig, tok, splits: Splits, ids, max_len: int,
+                           info: dict) -> TrainConfig:
+    """``--lr auto``: the range test's suggestion, recorded in ``info``; else unchanged."""
+    if config.learning_rate != "auto":
+        return config
+    found = _range_test(config, tok, splits, ids["train"], max_len)
+    info["lr_find"] = {"requested": "auto", **found.summary()}
+    return config.replace(learning_rate=found.suggestion)
 
+
+def _class_weighted_loss(config: TrainConfig, splits: Splits):
+    """Cross-entropy weighted by inverse class frequency (``--class-weights``), else None."""
+    if not config.class_weights:
+        return None
+    counts = np.bincount(splits.y_train, minlength=len(splits.classes)).astype(float)
+    weights = torch.tensor(counts.sum() / (len(counts) * np.maximum(counts, 1)), dtype=torch.float)
+
+    def loss_func(outputs, labels, num_items_in_batch=None):
+        return torch.nn.functional.cross_entropy(
+            outputs.logits, labels, weight=weights.to(outputs.logits.device))
+    return loss_func
+
+
+@dataclass
+class _Fit:
+    """What :func:`_fit` leaves: the trained model (best weights restored) and its record."""
+
+    model: object
+    history: HistoryCallback
+    keeper: BestKeeper
+    wall: float
+    cpu: float
+    epochs: float
+    is_main: bool
+    checkpoints: Path | None
+
+
+def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: bool) -> _Fit:
+    """The Trainer's epochs with early stopping, a time budget and (with an output folder)
+    checkpoints that ``--resume`` continues from."""
     def compute_metrics(pred) -> dict:
         m = classification_metrics(pred.label_ids, softmax(pred.predictions), splits.classes)
         return {k: m[k] for k in SCORES if m[k] is not None}
@@ -174,7 +233,8 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
         trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
                            train_dataset=EncodedSet(ids["train"], splits.y_train),
                            eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
-                           compute_metrics=compute_metrics, compute_loss_func=loss_func,
+                           compute_metrics=compute_metrics,
+                           compute_loss_func=_class_weighted_loss(config, splits),
                            callbacks=[budget, history_cb, keeper])
         if config.group_by_length:
             trainer.length_sampler = LengthGroupedBatches(
@@ -196,41 +256,17 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
     if budget.hit:
         log.warning("stopped by the time budget (%.0f s) after %.2f epochs",
                     config.max_train_seconds, epochs_run)
-    pad = tok.pad_token_id
-    train_labels = splits.y_train
-    valid_m = classification_metrics(splits.y_valid, predict_proba(model, ids["validation"], pad,
-                                                                   config.eval_batch_size),
-                                     splits.classes, train_labels)
-    test_m = None
-    if splits.test is not None:
-        test_m = classification_metrics(splits.y_test, predict_proba(model, ids["test"], pad,
-                                                                     config.eval_batch_size),
-                                        splits.classes, train_labels)
-    train_s = max(wall - history_cb.eval_seconds, 1e-9)
-    costs = {"params": params, "train_seconds": round(train_s, 2),
-             "train_wall_seconds": round(wall, 2), "epochs": round(epochs_run, 2),
-             "train_seqs_per_s": round(len(splits.train) * epochs_run / train_s, 1),
-             # CPU seconds of the training steps (evaluations excluded): load-independent
-             "train_cpu_seconds": round(max(cpu - history_cb.eval_cpu_seconds, 1e-9), 2),
-             "peak_memory_mb": peak.stop(),
-             "mean_tokens_per_seq": round(float(np.mean(lengths)) - 2, 2),
-             "max_length": max_len, "vocab_size": tok.vocab_size,
-             "device": str(next(model.parameters()).device), "threads": torch.get_num_threads()}
-    final = test_m or valid_m
-    log.info("%s: %s", "test" if test_m else "validation", summary_line(final))
-    result = TrainResult(final, valid_m, history_cb.history, costs, final["confusion"],
-                         splits.classes, config, max_len, truncated, keeper.best_epoch,
-                         model=model)
-    if out_dir is not None and is_main:
-        info.update({"classes": splits.classes, "max_length": max_len, "truncated": truncated,
-                     "best_epoch": keeper.best_epoch,
-                     "tokenizer": {"spec": _spec_dict(tok), "vocab_size": tok.vocab_size}})
-        result.model_dir = save_model_dir(
-            out_dir, config=config, info=info, history=result.history, model=model, tokenizer=tok,
-            metrics={"test": test_m, "valid": valid_m, "costs": costs, "best_epoch": keeper.best_epoch})
-    if ckpt is not None and is_main:
-        shutil.rmtree(ckpt, ignore_errors=True)
-    return result
+    return _Fit(model, history_cb, keeper, wall, cpu, epochs_run, is_main, ckpt)
+
+
+def _final_scores(config: TrainConfig, tok, splits: Splits, ids, model):
+    """Validation and (when there is one) test metrics of the restored best model."""
+    def scores(y, part):
+        proba = predict_proba(model, ids[part], tok.pad_token_id, config.eval_batch_size)
+        return classification_metrics(y, proba, splits.classes, splits.y_train)
+    valid_m = scores(splits.y_valid, "validation")
+    test_m = None if splits.test is None else scores(splits.y_test, "test")
+    return valid_m, test_m
 
 
 def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int, **options):
