@@ -21,3 +21,25 @@ def write_tiny_csv(path: Path, n: int = 60, seed: int = 0, length: int = 18,
         rows.append(f"{path.stem}{i},{bg[:at] + motif + bg[at:]},{label}")
     path.write_text("\n".join(rows) + "\n")
     return path
+
+
+FAST = dict(epochs=2, batch_size=16, eval_batch_size=64, threads=1, patience=0)
+
+
+def tiny_char_task(d: Path, n_train: int, n_test: int):
+    """(folder, char tokenizer, train records, test records) on two tiny CSVs in ``d``."""
+    from corpora import read_records
+    from tokenizer_lab import TokenizerSpec, train_tokenizer
+    train = list(read_records(write_tiny_csv(d / "train.csv", n=n_train, seed=0)))
+    test = list(read_records(write_tiny_csv(d / "test.csv", n=n_test, seed=1)))
+    tok = train_tokenizer([r.seq for r in train], TokenizerSpec(algorithm="char"))
+    return d, tok, train, test
+
+
+def exit_code(main, args) -> int:
+    """A click ``main``'s exit status (0 when it returns)."""
+    try:
+        main(args)
+    except SystemExit as exc:
+        return exc.code
+    return 0

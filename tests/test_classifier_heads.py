@@ -11,23 +11,14 @@ import torch
 from transformers import AutoModelForSequenceClassification
 
 import classifier.heads  # noqa: F401  registers the heads with the Auto classes
-from classifier_helpers import write_tiny_csv
+from classifier_helpers import FAST, tiny_char_task
 from classifier import TrainConfig, load_model_dir, model_probabilities, train_classifier
 from classifier.data import encode
 from classifier.predict import predict_proba
-from corpora import read_records
-from tokenizer_lab import TokenizerSpec, train_tokenizer
-
-FAST = dict(epochs=2, batch_size=16, eval_batch_size=64, threads=1, patience=0)
-
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    d = tmp_path_factory.mktemp("heads")
-    train = list(read_records(write_tiny_csv(d / "train.csv", n=48, seed=0)))
-    test = list(read_records(write_tiny_csv(d / "test.csv", n=12, seed=1)))
-    tok = train_tokenizer([r.seq for r in train], TokenizerSpec(algorithm="char"))
-    return d, tok, train, test
+    return tiny_char_task(tmp_path_factory.mktemp("heads"), n_train=48, n_test=12)
 
 
 @pytest.mark.parametrize("pooling,head,arch", [

@@ -12,24 +12,15 @@ import torch
 from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef, roc_auc_score
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-from classifier_helpers import write_tiny_csv
+from classifier_helpers import FAST, tiny_char_task
 from classifier import TrainConfig, load_model_dir, model_probabilities, train_classifier
 from classifier.artifacts import missing_files
 from classifier.metrics import classification_metrics
-from corpora import read_records
 from corpora.errors import LabelError
-from tokenizer_lab import TokenizerSpec, train_tokenizer
-
-FAST = dict(epochs=2, batch_size=16, eval_batch_size=64, threads=1, patience=0)
-
 
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tiny")
-    train = list(read_records(write_tiny_csv(d / "train.csv", n=64, seed=0)))
-    test = list(read_records(write_tiny_csv(d / "test.csv", n=20, seed=1)))
-    tok = train_tokenizer([r.seq for r in train], TokenizerSpec(algorithm="char"))
-    return d, tok, train, test
+    return tiny_char_task(tmp_path_factory.mktemp("tiny"), n_train=64, n_test=20)
 
 
 @pytest.fixture(scope="module")

@@ -7,22 +7,14 @@ import errno
 import json
 import os
 import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
-from classifier_helpers import write_tiny_csv
+from classifier_helpers import exit_code, write_tiny_csv
 
 FAST = ["--epochs", "1", "--batch-size", "16", "--threads", "1", "--patience", "0"]
 
 
-def _run(main, args) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return exc.code
-    return 0
 
 
 def _error(capsys) -> str:
@@ -35,12 +27,12 @@ def _error(capsys) -> str:
 
 def classify(args):
     from classifier.cli import main
-    return _run(main, args)
+    return exit_code(main, args)
 
 
 def tokenizer_lab(args):
     from tokenizer_lab.cli import main
-    return _run(main, args)
+    return exit_code(main, args)
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +129,7 @@ def test_full_disk_in_tokenizer_lab_and_simulate(tmp_path, capsys, monkeypatch):
     assert tokenizer_lab(["train", str(tmp_path / "c.fa"), "-a", "char", "--out",
                           str(tmp_path / "tok")]) == 1
     assert "ENOSPC" in _error(capsys)
-    assert _run(corpora, ["simulate", "--out", str(tmp_path / "lib.fa"), "--reads", "40"]) == 1
+    assert exit_code(corpora, ["simulate", "--out", str(tmp_path / "lib.fa"), "--reads", "40"]) == 1
     assert "ENOSPC" in _error(capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.fa"]
 
@@ -225,7 +217,7 @@ def test_hints_name_options_that_exist(tmp_path, capsys):
     """`--seq-column` (not --sequence-column); no --iupac hint from a tokenizer."""
     from corpora.cli import main as corpora
     (tmp_path / "t.csv").write_text("name,label\nx,a\n")
-    assert _run(corpora, ["describe", str(tmp_path / "t.csv")]) == 1
+    assert exit_code(corpora, ["describe", str(tmp_path / "t.csv")]) == 1
     line = _error(capsys)
     assert "--seq-column" in line and "--sequence-column" not in line
     tok = tmp_path / "tok"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from classifier_helpers import write_tiny_csv
+from classifier_helpers import exit_code, write_tiny_csv
 
 
 def _gzip_bytes(text: str) -> bytes:
@@ -53,12 +53,6 @@ def _malformed(folder: Path) -> dict[str, tuple[Path, int]]:
     return out
 
 
-def _run(main, args) -> int:
-    try:
-        main(args)
-    except SystemExit as exc:
-        return exc.code
-    return 0
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +61,7 @@ def world(tmp_path_factory):
     train = write_tiny_csv(d / "train.csv", n=40)
     from classifier.cli import main as classify
     from tokenizer_lab import TokenizerSpec, train_tokenizer
-    assert _run(classify, ["-q", "train", "--arch", "kmer-logreg", "--kmer-k", "3", "--data",
+    assert exit_code(classify, ["-q", "train", "--arch", "kmer-logreg", "--kmer-k", "3", "--data",
                            str(train), "--out", str(d / "model")]) == 0
     tok = train_tokenizer(["ACGUACGU", "GGAUCC"], TokenizerSpec(algorithm="char"))
     tok.save(d / "tok")
@@ -124,7 +118,7 @@ def test_malformed_input(world, tmp_path, capsys, command, name):
     out.mkdir()
     before, before_out = _snapshot(d), _snapshot(out)
     main, args = _commands(d, path, out)[command]
-    code = _run(main, args)
+    code = exit_code(main, args)
     err = capsys.readouterr().err
     assert "Traceback" not in err, err
     lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(("INFO", "WARNING"))]
