@@ -13,7 +13,6 @@ benchmarks/results/classifier_<name>.json and .md.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import platform
@@ -24,8 +23,8 @@ import torch
 
 from classifier.train_config import TrainConfig
 from classifier.finetune import train_classifier
-from labkit.atomic import atomic_write
 from corpora.tasks import load_task
+from results_io import write_results
 from tokenizer_lab import TokenizerSpec, train_tokenizer
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -125,12 +124,7 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     res = run(args)
     stem = f"classifier_{args.name or args.task.split('-')[0]}"
-    out = Path(args.results)
-    with atomic_write(out / f"{stem}.json") as fh:
-        json.dump(res, fh, indent=2)
-    with atomic_write(out / f"{stem}.md") as fh:
-        fh.write(to_markdown(res))
-    print(to_markdown(res))
+    print(write_results(args.results, stem, res, to_markdown, indent=2))
 
 
 if __name__ == "__main__":

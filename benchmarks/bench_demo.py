@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from matmul_gflops import matmul_gflops  # noqa: E402
 
-from labkit.atomic import atomic_write  # noqa: E402
+from results_io import write_results  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -135,12 +135,7 @@ def main() -> None:
            "machine": {"cpus": os.cpu_count(), "gflops": args.gflops or round(matmul_gflops(), 1),
                        "load_avg": None if args.gflops else [round(x, 2) for x in os.getloadavg()]},
            "tokenizers": breakdown(out / "ablation" if (out / "ablation").is_dir() else out)}
-    dest = Path(args.results)
-    with atomic_write(dest / f"{args.name}.json") as fh:
-        json.dump(res, fh, indent=1)
-    with atomic_write(dest / f"{args.name}.md") as fh:
-        fh.write(to_markdown(res))
-    print(to_markdown(res))
+    print(write_results(args.results, args.name, res, to_markdown))
 
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ from classifier.data import (EncodedSet, PadCollator, choose_max_length, class_n
 from classifier.demo import demo_config  # noqa: E402
 from classifier.sampler import LengthGroupedBatches  # noqa: E402
 from classifier.finetune import build_model, train_classifier  # noqa: E402
-from labkit.atomic import atomic_write  # noqa: E402
+from results_io import write_results  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -164,7 +164,7 @@ def run(args) -> dict:
 
 def to_markdown(res: dict) -> str:
     m = res["machine"]
-    lines = [f"# Training throughput: `classify train` vs a plain PyTorch loop", "",
+    lines = ["# Training throughput: `classify train` vs a plain PyTorch loop", "",
              f"`{res['command']}`", "",
              f"{res['n_train']} train / {res['n_valid']} valid reads ({res['data']}); "
              f"{res['epochs']} epochs, {res['threads']} torch thread(s), seed {res['seed']}. "
@@ -198,12 +198,7 @@ def main() -> None:
     args = p.parse_args()
     os.environ.setdefault("LAB_NO_PROGRESS", "1")
     res = run(args)
-    out = Path(args.results)
-    with atomic_write(out / f"{args.name}.json") as fh:
-        json.dump(res, fh, indent=1)
-    with atomic_write(out / f"{args.name}.md") as fh:
-        fh.write(to_markdown(res))
-    print(to_markdown(res))
+    print(write_results(args.results, args.name, res, to_markdown))
 
 
 if __name__ == "__main__":
