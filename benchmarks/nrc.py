@@ -86,7 +86,8 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
     cfg = TrainConfig(arch=args.arch, preset=args.preset, epochs=args.epochs,
                       batch_size=args.batch_size, learning_rate=args.lr, pooling=pooling,
                       head=args.head, patience=args.patience, seed=args.seed,
-                      dropout=args.dropout, warmup_ratio=args.warmup_ratio,
+                      dropout=args.dropout, attention_dropout=args.attention_dropout,
+                      warmup_ratio=args.warmup_ratio,
                       length_percentile=args.length_percentile, threads=args.threads,
                       init=str(init_dir) if init_dir else None,
                       max_train_seconds=args.max_minutes * 60 if args.max_minutes else None)
@@ -163,6 +164,7 @@ def main() -> None:
     p.add_argument("--lr", default="1e-3", help="a number or auto")
     p.add_argument("--patience", type=int, default=0)
     p.add_argument("--dropout", type=float, default=0.1)
+    p.add_argument("--attention-dropout", type=float, default=None)
     p.add_argument("--warmup-ratio", type=float, default=0.1)
     p.add_argument("--length-percentile", type=float, default=99.0)
     p.add_argument("--max-minutes", type=float, default=None, help="wall budget per fine-tuning")
@@ -195,6 +197,8 @@ def main() -> None:
         r = run_logreg(task, args) if cell.startswith("kmer-logreg") else run_cell(cell, task, work, args)
         key = cell + (f"/{args.tag}" if args.tag else "")
         r["cell"], r["tag"] = key, args.tag
+        if path.is_file():  # another nrc.py may have added cells since this one started
+            res["cells"] = {**json.loads(path.read_text())["cells"], **res["cells"]}
         res["cells"][key] = r
         log.info("%s: accuracy %.4f MCC %.4f in %.0f CPU s", key, r["accuracy"], r["mcc"],
                  r["total_cpu_seconds"])

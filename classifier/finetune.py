@@ -85,7 +85,8 @@ def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: 
         enc.label2id = {c: i for i, c in id2label.items()}
     else:
         enc = build_config(config.arch, config.preset, tokenizer.vocab_size, max_length,
-                           len(classes), id2label, tokenizer.pad_token_id, config.dropout)
+                           len(classes), id2label, tokenizer.pad_token_id, config.dropout,
+                           config.attention_dropout)
     return build_classifier(enc, config.pooling, config.head, config.dropout, config.init)
 
 

@@ -46,7 +46,7 @@ PRESETS = {
 
 def build_config(arch: str, preset: str, vocab_size: int, max_length: int, num_labels: int,
                  id2label: dict[int, str], pad_token_id: int = 0,
-                 dropout: float = 0.1) -> PretrainedConfig:
+                 dropout: float = 0.1, attention_dropout: float | None = None) -> PretrainedConfig:
     """The transformers config for ``arch`` at ``preset`` size.
 
     ``max_length`` counts the special tokens ([CLS] ... [SEP]). RoBERTa numbers
@@ -57,6 +57,7 @@ def build_config(arch: str, preset: str, vocab_size: int, max_length: int, num_l
     if preset not in PRESETS:
         raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {preset!r}")
     p = PRESETS[preset]
+    att = dropout if attention_dropout is None else attention_dropout
     labels = {"num_labels": num_labels, "id2label": dict(id2label),
               "label2id": {v: k for k, v in id2label.items()}, "pad_token_id": pad_token_id}
     common = dict(vocab_size=vocab_size, hidden_size=p.hidden, num_hidden_layers=p.layers,
@@ -64,19 +65,19 @@ def build_config(arch: str, preset: str, vocab_size: int, max_length: int, num_l
                   max_position_embeddings=max_length, type_vocab_size=1, **labels)
     if arch == "albert":
         return AlbertConfig(embedding_size=p.embedding, hidden_act="gelu",
-                            hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout,
+                            hidden_dropout_prob=dropout, attention_probs_dropout_prob=att,
                             classifier_dropout_prob=dropout, bos_token_id=2, eos_token_id=3,
                             **common)
     if arch == "bert":
-        return BertConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout, **common)
+        return BertConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=att, **common)
     if arch == "roberta":
         common["max_position_embeddings"] = max_length + pad_token_id + 1
-        return RobertaConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=dropout,
+        return RobertaConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=att,
                              bos_token_id=2, eos_token_id=3, **common)
     if arch == "electra":
         return ElectraConfig(embedding_size=p.embedding, hidden_dropout_prob=dropout,
-                             attention_probs_dropout_prob=dropout, **common)
+                             attention_probs_dropout_prob=att, **common)
     return DistilBertConfig(vocab_size=vocab_size, dim=p.hidden, n_layers=p.layers,
                             n_heads=p.heads, hidden_dim=p.intermediate,
                             max_position_embeddings=max_length, dropout=dropout,
-                            attention_dropout=dropout, seq_classif_dropout=dropout, **labels)
+                            attention_dropout=att, seq_classif_dropout=dropout, **labels)

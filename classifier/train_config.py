@@ -48,6 +48,9 @@ class TrainConfig(SavedConfig):
     warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
     dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
+    attention_dropout: float | None = field(default=None, metadata={
+        "help": "Dropout on the attention probabilities; 0 lets long inputs train about twice "
+                "as fast (no L x L mask).", "unset": "--dropout"})
     pooling: str = field(default="mean", metadata={
         "help": "Token summary: cls (with --head linear: the stock [CLS] pooler), mean, max, or "
                 "attention (a learned weighted mean).", "choices": POOLINGS})
@@ -85,8 +88,10 @@ class TrainConfig(SavedConfig):
                              f"got {self.learning_rate!r}")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
-        if not 0 <= self.dropout < 1:
-            raise ValueError(f"dropout must be in [0, 1), got {self.dropout}")
+        for name in ("dropout", "attention_dropout"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value < 1:
+                raise ValueError(f"{name} must be in [0, 1), got {value}")
         if not 0 < self.valid_fraction < 1:
             raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
         if not 50 <= self.length_percentile <= 100:

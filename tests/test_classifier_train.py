@@ -135,3 +135,21 @@ def test_other_architectures_train(arch, tiny):
                            None, test[:8])
     assert res.model.config.encoder["model_type"] == arch and res.metrics["n"] == 8
     assert res.costs["params"] > 500_000  # a 128-wide, 4-layer encoder without ALBERT sharing
+
+
+@pytest.mark.parametrize("arch", ["albert", "bert", "distilbert"])
+def test_attention_dropout_is_its_own_setting(arch, tiny):
+    _, tok, train, test = tiny
+    cfg = TrainConfig(**{**FAST, "epochs": 1, "arch": arch, "dropout": 0.2, "attention_dropout": 0.0})
+    res = train_classifier(cfg, tok, train[:32], None, test[:8])
+    enc = res.model.config.encoder
+    att = enc.get("attention_probs_dropout_prob", enc.get("attention_dropout"))
+    hidden = enc.get("hidden_dropout_prob", enc.get("dropout"))
+    assert (att, hidden) == (0.0, 0.2)
+    # unset, it follows --dropout
+    res = train_classifier(TrainConfig(**{**FAST, "epochs": 1, "arch": arch, "dropout": 0.2}),
+                           tok, train[:32], None, test[:8])
+    enc = res.model.config.encoder
+    assert enc.get("attention_probs_dropout_prob", enc.get("attention_dropout")) == 0.2
+    with pytest.raises(ValueError, match="attention_dropout"):
+        TrainConfig(attention_dropout=1.0)
