@@ -43,7 +43,7 @@ def train_config(cfg: AblationConfig, seed: int, threads: int | None):
         if getattr(cfg, name) is not None:
             kw[name] = getattr(cfg, name)
     try:
-        return TrainConfig(arch="albert", preset=cfg.preset, seed=seed, threads=threads, **kw)
+        return TrainConfig(**{"preset": cfg.preset, "seed": seed, "threads": threads, **kw})
     except (TypeError, ValueError) as exc:
         from .ablation_config import AblationError
         raise AblationError(f"training settings: {exc}") from None
