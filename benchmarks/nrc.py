@@ -164,7 +164,7 @@ def main() -> None:
     p.add_argument("--lr", default="1e-3", help="a number or auto")
     p.add_argument("--patience", type=int, default=0)
     p.add_argument("--dropout", type=float, default=0.1)
-    p.add_argument("--attention-dropout", type=float, default=None)
+    p.add_argument("--attention-dropout", type=float, default=0.0)
     p.add_argument("--warmup-ratio", type=float, default=0.1)
     p.add_argument("--length-percentile", type=float, default=99.0)
     p.add_argument("--max-minutes", type=float, default=None, help="wall budget per fine-tuning")

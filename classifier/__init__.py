@@ -1,4 +1,4 @@
-"""classifier: ALBERT (and other encoders) on learned vocabularies, and baselines.
+"""classifier: BERT, ALBERT (and other encoders) on learned vocabularies, and baselines.
 
 Library entry points (imported lazily, so that ``classify --help`` starts fast)::
 
@@ -9,7 +9,7 @@ Library entry points (imported lazily, so that ``classify --help`` starts fast):
 
 >>> from classifier import TrainConfig
 >>> TrainConfig().arch
-'albert'
+'bert'
 """
 
 from importlib import import_module

@@ -6,7 +6,7 @@
   headers (the embedded default corpus, ``corpora.simulate``);
 - ``demo/ablation/``: the ready-made ablation of ``classifier/configs/selex-sim.toml``
   (char, 3-mer, BPE and unigram, plus the structure-aware tokenizers when they are
-  installed; 3 seeds; the tiny ALBERT; the k-mer baseline) with ``report.html``.
+  installed; 3 seeds; the tiny BERT; the k-mer baseline) with ``report.html``.
 
 It is resumable like every ablation: run it again and finished runs are kept.
 The config is sized to finish in under 10 minutes on 2 CPU cores.

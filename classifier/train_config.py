@@ -35,7 +35,7 @@ HEADS = ("linear", "mlp")
 class TrainConfig(SavedConfig):
     """Everything that decides a training run (the command line fills it)."""
 
-    arch: str = field(default="albert", metadata={
+    arch: str = field(default="bert", metadata={
         "help": "Encoder architecture, or kmer-logreg (the non-neural floor).", "choices": ARCHS})
     preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
@@ -48,9 +48,9 @@ class TrainConfig(SavedConfig):
     warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
     dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
-    attention_dropout: float | None = field(default=None, metadata={
+    attention_dropout: float = field(default=0.0, metadata={
         "help": "Dropout on the attention probabilities; 0 lets long inputs train about twice "
-                "as fast (no L x L mask).", "unset": "--dropout"})
+                "as fast (no L x L mask)."})
     pooling: str = field(default="mean", metadata={
         "help": "Token summary: cls (with --head linear: the stock [CLS] pooler), mean, max, or "
                 "attention (a learned weighted mean).", "choices": POOLINGS})
@@ -90,7 +90,7 @@ class TrainConfig(SavedConfig):
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
         for name in ("dropout", "attention_dropout"):
             value = getattr(self, name)
-            if value is not None and not 0 <= value < 1:
+            if not 0 <= value < 1:
                 raise ValueError(f"{name} must be in [0, 1), got {value}")
         if not 0 < self.valid_fraction < 1:
             raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
@@ -117,7 +117,7 @@ class TrainConfig(SavedConfig):
 class PretrainConfig:
     """Settings of a masked-LM run (saved as pretrain_config.json)."""
 
-    arch: str = field(default="albert", metadata={"help": "Encoder architecture.",
+    arch: str = field(default="bert", metadata={"help": "Encoder architecture.",
                                                   "choices": NEURAL_ARCHS})
     preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
     epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})

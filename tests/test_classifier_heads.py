@@ -61,7 +61,7 @@ def test_mlm_init_loads_the_encoder_into_every_head(tiny, tmp_path):
     from classifier.finetune import build_model
     _, tok, train, _ = tiny
     mlm = tmp_path / "mlm"
-    pretrain_mlm(PretrainConfig(epochs=1, batch_size=16, threads=1), tok, train, mlm)
+    pretrain_mlm(PretrainConfig(arch="albert", epochs=1, batch_size=16, threads=1), tok, train, mlm)
     base = AutoModelForSequenceClassification.from_pretrained(mlm, num_labels=2).albert
     want = base.embeddings.word_embeddings.weight
     for pooling in ("cls", "attention"):

@@ -52,7 +52,7 @@ def test_pretrain_then_finetune(tmp_path):
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "mlm" / "pretrain_config.json").read_text())
     assert summary["mask_span"] == 1 and summary["train"] + summary["valid"] == 40
-    assert json.loads((tmp_path / "mlm" / "config.json").read_text())["architectures"] == ["AlbertForMaskedLM"]
+    assert json.loads((tmp_path / "mlm" / "config.json").read_text())["architectures"] == ["BertForMaskedLM"]  # the default arch
     r = CliRunner().invoke(cli, ["train", "--init", str(tmp_path / "mlm"), "--data", str(train),
                                  "--out", str(tmp_path / "model"), "--epochs", "1", "--threads", "1",
                                  "--batch-size", "16"])
@@ -61,7 +61,7 @@ def test_pretrain_then_finetune(tmp_path):
     mlm = load_file(tmp_path / "mlm" / "model.safetensors")
     tuned_cfg = json.loads((tmp_path / "model" / "training_config.json").read_text())
     assert tuned_cfg["train_config"]["init"] == str(tmp_path / "mlm")
-    key = "albert.embeddings.word_embeddings.weight"
+    key = "bert.embeddings.word_embeddings.weight"
     from classifier.train_config import TrainConfig
     from classifier.finetune import build_model
     start = build_model(TrainConfig(init=str(tmp_path / "mlm")), tok, ["bind", "free"], 20)
