@@ -151,22 +151,23 @@ def to_markdown(res: dict) -> str:
 
 
 def main() -> None:
+    D = TrainConfig()  # the defaults of `classify train`: the default recipe
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cells", default="bpe:1024/mean/scratch",
                    help="comma-separated TOKENIZER/POOLING/INIT (init: scratch or mlm), "
                         "or kmer-logreg:6")
     p.add_argument("--grid", action="store_true", help="every cell of the grid and the logreg")
-    p.add_argument("--arch", default="albert")
-    p.add_argument("--preset", default="tiny")
-    p.add_argument("--head", default="linear")
-    p.add_argument("--epochs", type=int, default=8)
-    p.add_argument("--batch-size", type=int, default=32)
-    p.add_argument("--lr", default="1e-3", help="a number or auto")
-    p.add_argument("--patience", type=int, default=0)
-    p.add_argument("--dropout", type=float, default=0.1)
-    p.add_argument("--attention-dropout", type=float, default=0.0)
-    p.add_argument("--warmup-ratio", type=float, default=0.1)
-    p.add_argument("--length-percentile", type=float, default=99.0)
+    p.add_argument("--arch", default=D.arch)
+    p.add_argument("--preset", default=D.preset)
+    p.add_argument("--head", default=D.head)
+    p.add_argument("--epochs", type=int, default=D.epochs)
+    p.add_argument("--batch-size", type=int, default=D.batch_size)
+    p.add_argument("--lr", default=str(D.learning_rate), help="a number or auto")
+    p.add_argument("--patience", type=int, default=D.patience, help="0: every epoch runs")
+    p.add_argument("--dropout", type=float, default=D.dropout)
+    p.add_argument("--attention-dropout", type=float, default=D.attention_dropout)
+    p.add_argument("--warmup-ratio", type=float, default=D.warmup_ratio)
+    p.add_argument("--length-percentile", type=float, default=D.length_percentile)
     p.add_argument("--max-minutes", type=float, default=None, help="wall budget per fine-tuning")
     p.add_argument("--mlm-epochs", type=int, default=3)
     p.add_argument("--mlm-lr", type=float, default=1e-3)
