@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -39,20 +40,47 @@ from corpora.simulate import SelexConfig, simulate  # noqa: E402
 from labkit.atomic import atomic_write  # noqa: E402
 from tokenizer_lab import train_tokenizer  # noqa: E402
 from tokenizer_lab.stats_report import compare_tokenizers  # noqa: E402
+from tokenizer_lab.structure import hairpin_vocab  # noqa: E402
+from tokenizer_lab.structure.hairpins import DEFAULT_MAX_INTERNAL, DEFAULT_MIN_STEM  # noqa: E402
 from tokenizer_lab.structure.hairpins import hairpin_units, unit_segments  # noqa: E402
+from tokenizer_lab.structure.measures import structure_scores  # noqa: E402
 from tokenizer_lab.structure.reads import structures  # noqa: E402
 
+OLD = {"PLACE": False, "COUNT": "units", "CHILDREN": "max", "SPLIT": 0.5, "RANK": "count"}
+"""hairpin-vocab's constants before placing and read counts (results/hairpin_target.md of 9ae4e22)."""
 RUNS = [("bpe", {"algorithm": "bpe"}), ("unigram", {"algorithm": "unigram"}),
         ("struct-bpe", {"algorithm": "struct-bpe"}),
         ("struct-bpe[unit=hairpin]", {"algorithm": "struct-bpe", "unit": "hairpin"}),
         ("struct-unigram[unit=hairpin]", {"algorithm": "struct-unigram", "unit": "hairpin"}),
+        ("hairpin-vocab[old selection; no placing]", {"algorithm": "hairpin-vocab", "consts": OLD}),
+        ("hairpin-vocab[hairpin_tokens=V/2; old selection; no placing]",
+         {"algorithm": "hairpin-vocab", "half": True, "consts": OLD}),
+        ("hairpin-vocab[hairpin_tokens=V/2; no placing]",
+         {"algorithm": "hairpin-vocab", "half": True, "consts": {"PLACE": False}}),
         ("hairpin-vocab", {"algorithm": "hairpin-vocab"}),
-        ("hairpin-vocab[hairpin_tokens=V/2]", {"algorithm": "hairpin-vocab", "half": True})]
+        ("hairpin-vocab[hairpin_tokens=V/2]", {"algorithm": "hairpin-vocab", "half": True}),
+        *((f"hairpin-vocab[hairpin_tokens=V/2; min_stem={m}]",
+           {"algorithm": "hairpin-vocab", "half": True, "min_stem": m}) for m in (4, 5, 6))]
+"""(row name, train_tokenizer options); ``consts`` sets hairpin_vocab's module constants
+for that row's training only (encoding reads what lab.json recorded)."""
 
 
 def cpu() -> float:
     r, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return r.ru_utime + r.ru_stime + c.ru_utime + c.ru_stime
+
+
+@contextmanager
+def patched(module, values: dict):
+    """Set module constants for the duration (training reads them; encoding reads lab.json)."""
+    old = {k: getattr(module, k) for k in values}
+    for k, v in values.items():
+        setattr(module, k, v)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            setattr(module, k, v)
 
 
 def planted(records):
@@ -78,6 +106,14 @@ def folding(tok, records) -> dict:
             "fold_inside_one_piece": round(piece / n, 4)}
 
 
+def default_unit_crossing(tok, records) -> float:
+    """unit_crossing with units as the default settings define them (max_internal 0,
+    min_stem 3): the same number unless the row changes them."""
+    seqs = [tok.normalize(r.seq) for r in records]
+    items = ((tok.token_spans(s), st, tok.primers.body(s)) for s, st in zip(seqs, structures(seqs, tok.spec)))
+    return structure_scores(items, DEFAULT_MAX_INTERNAL, DEFAULT_MIN_STEM)["unit_crossing"]
+
+
 def consistency(tok, records) -> float:
     """Mean over planted motif strings (weighted by occurrences) of the modal tokenization's share."""
     by: dict[str, Counter] = defaultdict(Counter)
@@ -99,6 +135,7 @@ def main(argv=None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--vocab-sizes", default="256,1024")
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    ap.add_argument("--only", default="", help="comma-separated row names (default: all)")
     args = ap.parse_args(argv)
     t0, c0 = time.time(), cpu()
     tmp = Path(tempfile.mkdtemp())
@@ -110,11 +147,15 @@ def main(argv=None) -> dict:
     rows = []
     for v in [int(x) for x in args.vocab_sizes.split(",")]:
         for name, kw in RUNS:
+            if args.only and name not in args.only.split(","):
+                continue
             kw = dict(kw, vocab_size=v, alphabet="dna")
             if kw.pop("half", False):
                 kw["hairpin_tokens"] = v // 2
+            consts = kw.pop("consts", {})
             c1 = cpu()
-            tok = train_tokenizer([train_lib], **kw)
+            with patched(hairpin_vocab, consts):
+                tok = train_tokenizer([train_lib], **kw)
             train_cpu = cpu() - c1
             row = {"tokenizer": name, "vocab_size": v, "train_cpu_s": round(train_cpu, 1),
                    "hairpin_tokens": (tok.meta.get("hairpin_vocab") or {}).get("hairpin_tokens")}
@@ -127,7 +168,8 @@ def main(argv=None) -> dict:
                               "unit_crossing": t["structure"]["unit_crossing"],
                               "tokens_per_read": t["tokens_per_sequence"]["mean"],
                               "vocab_used": t["vocab_used"], "consistency": consistency(tok, recs),
-                              "hairpin_in_vocab": in_vocab(tok, recs), **folding(tok, recs)}
+                              "hairpin_in_vocab": in_vocab(tok, recs),
+                              "default_unit_crossing": default_unit_crossing(tok, recs), **folding(tok, recs)}
             rows.append(row)
             print(name, v, row["train"]["planted_hairpin_exact1"], row["heldout"]["planted_hairpin_exact1"],
                   flush=True)
@@ -144,7 +186,8 @@ def main(argv=None) -> dict:
 
 def render(res: dict) -> str:
     head = ("| tokenizer | vocab | hairpin tokens | split | planted hairpin = 1 token | <= 2 tokens | "
-            "unit = 1 token | unit <= 2 tokens | tokens crossing unit ends | tokens/read | "
+            "unit = 1 token | unit <= 2 tokens | tokens crossing unit ends | "
+            "tokens crossing default unit ends | tokens/read | "
             "consistency | hairpin in vocab | fold: exact unit | fold: inside one piece |")
     lines = ["# Whole hairpins as tokens: planted hairpin motifs (issue 10)", "",
              f"Command: `{res['command']}`; {res['cpu_s']} CPU-s ({res['wall_s']} s wall), "
@@ -158,6 +201,7 @@ def render(res: dict) -> str:
             lines.append(f"| {r['tokenizer']} | {r['vocab_size']} | {r['hairpin_tokens'] or '–'} | {split} | "
                          f"{m['planted_hairpin_exact1']:.3f} | {m['planted_hairpin_exact2']:.3f} | "
                          f"{m['unit_exact1']:.3f} | {m['unit_exact2']:.3f} | {m['unit_crossing']:.3f} | "
+                         f"{m['default_unit_crossing']:.3f} | "
                          f"{m['tokens_per_read']:.2f} | {m['consistency']:.3f} | {m['hairpin_in_vocab']:.3f} | "
                          f"{m['fold_exact_unit']:.3f} | {m['fold_inside_one_piece']:.3f} |")
     return "\n".join(lines) + "\n"

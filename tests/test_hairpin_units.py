@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from tokenizer_lab import load_tokenizer, train_tokenizer
 from tokenizer_lab.spec import TokenizerSpec
 from tokenizer_lab.stats_report import compare_tokenizers, render_table
 from tokenizer_lab.structure import fold
+from tokenizer_lab.structure.hairpin_vocab import hairpin_pieces, longest_first, read_counts
 from tokenizer_lab.structure.hairpins import hairpin_units, unit_segments, unit_track
 from tokenizer_lab.structure.reads import structures
 from tokenizer_lab.structure.view import structure_tracks
@@ -169,6 +171,45 @@ def test_property_no_token_crosses_a_unit_end(rna_unit_tok, seq):
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
     assert not any(s < b < e for s, e in spans for u in units for b in u)
     assert rna_unit_tok.decode(rna_unit_tok.encode(seq)) == seq
+
+
+# a vocabulary hairpin of rna_unit_tok, and a read whose fold makes no unit of it: a bulge
+# leaves one pair on its loop, so the fold cuts it at five element boundaries
+HAIRPIN = "GGCGAAAGCC"
+NOT_A_UNIT = "CUGGGCGAAAGCCAGG"   # ((((.(....))))).   the hairpin is [3, 13)
+
+
+def test_a_vocabulary_hairpin_the_fold_makes_no_unit_is_still_one_token(rna_unit_tok, tmp_path):
+    tok, seq = rna_unit_tok, NOT_A_UNIT
+    st_ = fold(seq).structure
+    assert HAIRPIN in tok.meta["hairpin_vocab"]["placed"] and seq[3:13] == HAIRPIN
+    assert hairpin_units(st_, 0, 2) == []                       # no unit here
+    assert [s for s, _, _ in unit_segments(st_, 0, len(seq), 0, 2) if 3 < s < 13] == [4, 5, 6, 10, 11]
+    assert (3, 13) in tok.token_spans(seq)
+    assert HAIRPIN in tok.tokenize(seq)
+    text = tok.prepare(seq)
+    assert text.replace(" ", "") == seq and HAIRPIN in text.split(" ")
+    assert tok.decode(tok.encode(seq)) == seq
+    auto = AutoTokenizer.from_pretrained(str(tok.save(tmp_path / "tok")))
+    assert auto(text)["input_ids"] == tok(seq)["input_ids"]
+    assert load_tokenizer(tmp_path / "tok").tokenize(seq) == tok.tokenize(seq)
+
+
+def test_a_vocabulary_hairpin_across_a_unit_end_is_not_placed():
+    # the hairpin would cover the unit [0, 5) and 5 nt beyond it: the unit end stays
+    pieces = [(0, 5, "U"), (5, 11, "E")]
+    assert hairpin_pieces("GGGAAACCCAA", pieces, ["GGGAAACCC"]) == pieces
+    # inside one unit, or outside units, it is one piece; longer hairpins go first
+    assert hairpin_pieces("AGGGAAACCCA", [(0, 11, "U")], longest_first(["GGAAACC", "GGGAAACCC"])) == \
+        [(0, 1, "U"), (1, 10, "V"), (10, 11, "U")]
+    assert hairpin_pieces("AGGGAAACCCA", [(0, 4, "S"), (4, 7, "H"), (7, 11, "S")], ["GGGAAACCC"]) == \
+        [(0, 1, "S"), (1, 10, "V"), (10, 11, "S")]
+
+
+def test_read_counts_count_each_read_once_wherever_the_hairpin_lies():
+    bodies = ["GGGAAACCCTGGGAAACCC", "AGGGAAACCCA", "GGGTTTCCC"]
+    assert read_counts(bodies, {"GGGAAACCC", "GGGTTTCCC", "CCCAAAGGG"}) == \
+        Counter({"GGGAAACCC": 2, "GGGTTTCCC": 1})
 
 
 # -- the hypothesis sentences -------------------------------------------------------------

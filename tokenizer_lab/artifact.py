@@ -79,6 +79,7 @@ class LabTokenizer:
         self.meta = meta
         self.primers = Primers.from_dict(meta["primers"])
         self.algorithm = algorithms.get(spec.algorithm)
+        self.algorithm.bind(meta)
         self._count_source = None
         self.frequencies = frequencies if frequencies is not None else Counter()
         # our own copy for encode/tokenize/token_spans: transformers switches padding and

@@ -80,6 +80,10 @@ class Algorithm:
         """More keys for lab.json (e.g. the folding parameters of structure-aware ones)."""
         return {}
 
+    def bind(self, meta: dict) -> None:
+        """Take back what :meth:`extra_meta` recorded (lab.json) before preparing text:
+        called on the fresh instance of every trained or loaded tokenizer."""
+
     # -- the HF pipeline ------------------------------------------------------------------
     def build(self, texts: Sequence[str], spec: TokenizerSpec, primers: Primers,
               show_progress: bool) -> Tokenizer:

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import json
 import logging
+from bisect import bisect_right
 from collections import Counter
 
 from tokenizers import Regex, Tokenizer, pre_tokenizers
@@ -43,13 +44,17 @@ from tokenizer_lab.algorithms import register
 from tokenizer_lab.algorithms.bpe import train_bpe
 from tokenizer_lab.structure.algorithms import Structured
 from tokenizer_lab.structure.elements import pair_table
-from tokenizer_lab.structure.hairpins import hairpin_units
+from tokenizer_lab.structure.hairpins import hairpin_units, unit_segments
+from tokenizer_lab.structure.pretokenize import segment_text
 from tokenizer_lab.structure.reads import structures
 
 log = logging.getLogger(__name__)
 PEEL = True  # count the inner hairpins of a unit too (see above)
-SPLIT = 0.5   # a hairpin with a one-pair extension this common is left to the extension
-
+COUNT = "reads"  # a hairpin counts once per read whose body holds it ("units": where it folds as one)
+CHILDREN = "sum"  # a hairpin is left to its one-pair extensions when together ("max": the most
+SPLIT = 0.8       # common one) they hold this share of its count
+RANK = "excess"  # most frequent first by count beyond chance for its length ("count": by count)
+PLACE = True  # recut the text at every vocabulary hairpin found in the read (hairpin_pieces)
 
 def hairpin_candidates(seq: str, structure: str, start: int, end: int, max_internal: int = 0,
                        min_stem: int = 3, peel: bool = True) -> list[str]:
@@ -73,39 +78,120 @@ def hairpin_candidates(seq: str, structure: str, start: int, end: int, max_inter
     return sorted(set(out), key=lambda h: (len(h), h))
 
 
-def select(counts: Counter, floor: int = 2, split: float = SPLIT) -> list[str]:
+def select(counts: Counter, floor: int = 2, split: float = SPLIT, children: str = CHILDREN,
+           chance: dict[int, float] | None = None) -> list[str]:
     """Hairpins worth a token, most frequent first.
 
     The candidates form trees: a hairpin's children are the hairpins one stacked pair
     longer (``h == child[1:-1]``). A hairpin is kept when it is seen >= ``floor`` times,
-    no child holds >= ``split`` x its count (else the longer one says more: a shorter
-    stem is a fragment), and no shorter hairpin inside it is kept (a longer one would
-    be a frequent hairpin with chance flank pairs; the regex would find it first and
-    swallow the hairpin itself).
+    its children (their summed counts, or with ``children="max"`` the largest) do not
+    hold >= ``split`` x its count (else the longer ones say more: a shorter stem is a
+    fragment), and no shorter hairpin inside it is kept (a longer one would be a
+    frequent hairpin with chance flank pairs, placed first where it occurs). The order
+    is by count, less ``chance[len(h)]`` (:func:`chance_counts`) where given.
 
     >>> select(Counter({"GGAAACC": 10, "GGGAAACCC": 9, "AGGGAAACCCU": 2, "CGGAAACCG": 1}))
     ['GGGAAACCC']
+    >>> c = Counter({"GGGAAACCC": 5, "AGGGAAACCCT": 3})   # 3 of 5 reads share a flank pair
+    >>> select(c), select(c, split=0.5, children="max")
+    (['GGGAAACCC'], ['AGGGAAACCCT'])
     """
-    child_max: Counter = Counter()
+    if children not in ("sum", "max"):
+        raise ValueError(f"children must be 'sum' or 'max', got {children!r}")
+    child: Counter = Counter()
     for h, c in counts.items():
         if len(h) > 2 and h[1:-1] in counts:
-            child_max[h[1:-1]] = max(child_max[h[1:-1]], c)
+            parent = h[1:-1]
+            child[parent] = child[parent] + c if children == "sum" else max(child[parent], c)
     kept: set[str] = set()
     for h in sorted(counts, key=lambda x: (len(x), x)):
         c = counts[h]
-        if c < floor or child_max[h] >= split * c:
+        if c < floor or child[h] >= split * c:
             continue
         if any(h[k:len(h) - k] in kept for k in range(1, len(h) // 2)):
             continue
         kept.add(h)
-    return sorted(kept, key=lambda h: (-counts[h], h))
+    chance = chance or {}
+    return sorted(kept, key=lambda h: (-(counts[h] - chance.get(len(h), 0.0)), h))
+
+
+def chance_counts(bodies, lengths, letters: int = 4) -> dict[int, float]:
+    """For each length, the reads a random string of it is expected to be found in
+    (uniform bases; at most one hit per read): what a count has beyond chance.
+
+    >>> chance_counts(["ACGT" * 10] * 8, [2, 9])
+    {2: 8.0, 9: 0.001}
+    """
+    sizes = Counter(len(b) for b in bodies)
+    return {n: round(sum(k * min(1.0, max(0, m - n + 1) / letters ** n) for m, k in sizes.items()), 4)
+            for n in lengths}
+
+
+def longest_first(hairpins) -> list[str]:
+    """The order in which hairpins are placed and matched: longest first, then A-Z."""
+    return sorted(hairpins, key=lambda h: (-len(h), h))
+
+
+def hairpin_pieces(seq: str, pieces: list[tuple[int, int, str]],
+                   hairpins: list[str]) -> list[tuple[int, int, str]]:
+    """``pieces`` (:func:`~tokenizer_lab.structure.hairpins.unit_segments`) recut so that
+    every placed vocabulary hairpin is one piece (letter ``V``).
+
+    ``hairpins`` in :func:`longest_first` order; each is placed at its occurrences in
+    ``seq`` inside the pieces, 5' to 3', where it overlaps no hairpin placed before and
+    crosses no unit's end (outside units, or inside one). The element cuts strictly
+    inside a placed hairpin go, cuts at its ends come; unit ends always stay.
+
+    >>> hairpin_pieces("AGGGAAACCCA", [(0, 4, "S"), (4, 7, "H"), (7, 11, "S")], ["GGGAAACCC"])
+    [(0, 1, 'S'), (1, 10, 'V'), (10, 11, 'S')]
+    >>> hairpin_pieces("GGGAAACCCAA", [(0, 5, "U"), (5, 11, "E")], ["GGGAAACCC"])  # crosses a unit end
+    [(0, 5, 'U'), (5, 11, 'E')]
+    """
+    if not pieces or not hairpins:
+        return pieces
+    start, end = pieces[0][0], pieces[-1][1]
+    units = [(s, e) for s, e, kind in pieces if kind == "U"]
+    placed: list[tuple[int, int]] = []
+    for h in hairpins:
+        n = len(h)
+        i = seq.find(h, start, end)
+        while i != -1:
+            j = i + n
+            if (not any(a < j and i < b for a, b in placed)
+                    and all(not (us < j and i < ue) or (us <= i and j <= ue) for us, ue in units)):
+                placed.append((i, j))
+            i = seq.find(h, i + 1, end)
+    if not placed:
+        return pieces
+    cuts = {s for s, _, _ in pieces[1:]}
+    for a, b in placed:
+        cuts = {c for c in cuts if not a < c < b} | {a, b}
+    bounds = [start] + sorted(cuts - {start, end}) + [end]
+    whole = set(placed)
+    starts = [s for s, _, _ in pieces]
+    return [(a, b, "V" if (a, b) in whole else pieces[bisect_right(starts, a) - 1][2])
+            for a, b in zip(bounds, bounds[1:])]
+
+
+def read_counts(bodies, candidates: set[str]) -> Counter:
+    """For each candidate hairpin, the number of ``bodies`` that contain it anywhere.
+
+    >>> read_counts(["AGGGAAACCCA", "GGGAAACCC", "TTT"], {"GGGAAACCC", "CCCTTTGGG"})
+    Counter({'GGGAAACCC': 2})
+    """
+    lengths = sorted({len(h) for h in candidates})
+    counts: Counter = Counter()
+    for body in bodies:
+        counts.update({body[i:i + n] for n in lengths for i in range(len(body) - n + 1)}
+                      & candidates)
+    return counts
 
 
 def isolate(hairpins: list[str]) -> pre_tokenizers.PreTokenizer:
     """Split at spaces, then cut every listed hairpin out of its piece (longest first)."""
     steps = [pre_tokenizers.WhitespaceSplit()]
     if hairpins:
-        pattern = "|".join(sorted(hairpins, key=lambda h: (-len(h), h)))
+        pattern = "|".join(longest_first(hairpins))
         steps.append(pre_tokenizers.Split(Regex(pattern), behavior="isolated"))
     return pre_tokenizers.Sequence(steps)
 
@@ -116,22 +202,47 @@ class HairpinVocab(Structured):
 
     name = "hairpin-vocab"
     hairpins = True
+    _placed: list[str] = []  # vocabulary hairpins that recut the text (hairpin_pieces)
 
     def n_hairpins(self, spec) -> int:
         return spec.vocab_size // 4 if spec.hairpin_tokens is None else spec.hairpin_tokens
 
     def build(self, texts, spec, primers, show_progress):
         counts: Counter = Counter()
+        bodies = []
         for seq, st in zip(texts, structures(list(texts), spec)):
             start, end = primers.body(seq)
+            bodies.append(seq[start:end])
             counts.update(hairpin_candidates(seq, st, start, end, spec.max_internal,
                                              spec.min_stem, PEEL))
+        if COUNT == "reads":
+            counts = read_counts(bodies, set(counts))
         floor = max(2, spec.min_frequency)
-        chosen = select(counts, floor, SPLIT)[:self.n_hairpins(spec)]
+        chance = (chance_counts(bodies, {len(h) for h in counts}, len(spec.letters))
+                  if RANK == "excess" else None)
+        chosen = select(counts, floor, SPLIT, CHILDREN, chance)[:self.n_hairpins(spec)]
         log.info("hairpin-vocab: %d of %d distinct hairpins enter whole (seen >= %d times)",
                  len(chosen), len(counts), floor)
         self._chosen = chosen
+        # training cuts the text as encoding will: these hairpins are known from here on
+        self._placed = longest_first(chosen) if PLACE else []
         return super().build(texts, spec, primers, show_progress)
+
+    def bind(self, meta):
+        placed = (meta.get("hairpin_vocab") or {}).get("placed")
+        self._placed = longest_first(placed) if placed else []  # none: saved before placing
+
+    def input_form_help(self, spec):
+        text = super().input_form_help(spec)
+        if not self._placed:
+            return text
+        return (f"{text}. The cuts also make each vocabulary hairpin found in the random region "
+                "one piece where it crosses no unit end (longest first, 5' to 3', not overlapping)")
+
+    def body_text(self, seq, structure, start, end, spec):
+        pieces = hairpin_pieces(seq, unit_segments(structure, start, end, spec.max_internal,
+                                                   spec.min_stem), self._placed)
+        return segment_text(seq, structure, start, end, pieces)
 
     def train(self, texts, spec, primers, show_progress):
         chosen = self._chosen
@@ -157,7 +268,10 @@ class HairpinVocab(Structured):
         return {"folding": self.folding(spec),
                 "hairpin_vocab": {"hairpin_tokens": len(getattr(self, "_chosen", [])),
                                   "requested": self.n_hairpins(spec), "peel": PEEL,
-                                  "min_count": max(2, spec.min_frequency)}}
+                                  "count": COUNT, "children": CHILDREN, "split": SPLIT,
+                                  "rank": RANK, "min_count": max(2, spec.min_frequency),
+                                  "placed": list(self._placed)}}
 
 
-__all__ = ["HairpinVocab", "hairpin_candidates", "isolate"]
+__all__ = ["HairpinVocab", "chance_counts", "hairpin_candidates", "hairpin_pieces", "isolate",
+           "longest_first", "read_counts", "select"]
