@@ -2,30 +2,53 @@
 
 Training folds every read (as the other struct-* tokenizers do) and cuts it at the
 ends of its hairpin units (:mod:`tokenizer_lab.structure.hairpins`) and, outside
-units, at element boundaries. Each unit, and the inner hairpins left when its outer
-stacked pairs are peeled off one at a time (down to ``min_stem`` pairs), is counted
-once per read: a planted hairpin often folds with chance flank pairs stacked on its
-helix, and its own sequence should still be counted. :func:`select` keeps one length
-per hairpin (the longest that is not a rare extension) among those seen at least
-``max(2, min_frequency)`` times; the ``hairpin_tokens`` most frequent are the
-vocabulary's whole-hairpin tokens, and BPE over the cut text fills the rest.
+units, at element boundaries. The candidates are the units and the inner hairpins left
+when their outer stacked pairs are peeled off one at a time (down to ``min_stem``
+pairs): a planted hairpin often folds with chance flank pairs stacked on its helix.
+Each candidate is then counted once per training read whose random region holds it,
+whether that read folds it as a unit or not (:func:`read_counts`): a variant that often
+misfolds still reaches the floor of ``max(2, min_frequency)`` reads. :func:`select`
+keeps one length per hairpin (a hairpin whose one-pair extensions together hold
+>= ``SPLIT`` of its reads is left to them) and orders them by the reads that fold it
+as a unit, times the share of its reads that chance does not explain
+(:func:`chance_counts`): a string that is a unit once but sits in a frequent linear
+motif, or a short one that recurs by chance, goes last. The ``hairpin_tokens`` first
+are the vocabulary's whole-hairpin tokens.
+
+Then the cut text is recut at them (:func:`hairpin_pieces`): wherever one occurs in
+the read and crosses no unit end (outside units, or inside one), longest first, 5' to
+3', not overlapping, it is one piece, and the element cuts inside it go. BPE over that
+text fills the rest of the vocabulary; training cuts as encoding does, since the
+hairpins are chosen before the BPE text is made. lab.json keeps them
+(``hairpin_vocab.placed``) and a loaded tokenizer takes them back (:meth:`bind`); a
+tokenizer saved before placing has none and cuts as it did.
 
 Measured on the default simulated library (8,000 DNA reads; benchmarks/bench_hairpin.py,
-results/hairpin_target.md): with vocabulary 1,024 and 350 hairpin tokens, 64.4 % of the
-planted hairpin motifs are exactly one token (58.0 % on a held-out library). What limits
-it: 78.1 % of them lie inside one piece of the cut text (a misfold cuts the rest), and
-72.7 % have their exact sequence among the hairpin tokens (stem swaps, degenerate
-loops and PCR mutations make hundreds of distinct motif strings). Tried and worse:
-whole units only (59.1 % with the RNA energy set), other ``SPLIT`` values (0.3-0.9),
-``max_internal`` 2. No clustering: a consensus token would not spell the read, so
-decoding would lose the sequence.
+results/hairpin_target.md; held out: a second library, seed 1): with vocabulary 1,024 and
+512 hairpin tokens, 68.4 % of the planted hairpin motifs are exactly one token (61.0 %
+held out; before placing and read counts 64.4 % and 58.0 %, with 350), with vocabulary
+256 and 128 hairpin tokens 64.2 % (58.8 %; before 60.8 % and 56.7 %). Placing adds 1.4
+points of that at 1,024 (1.2 held out) and 1.0 at 256, the counts the rest. What limits
+it: 18.1 % of the planted motifs have a unit end inside them (the fold pairs part of
+the motif with its flank, or a bulge leaves a smaller unit inside it), which no token
+may cross, and PCR mutations make many motif sequences that one training read holds:
+motifs with no unit end inside and a sequence in >= 2 training reads are 71.1 % (63.1 %
+held out), the most exact sequences seen twice can make one token. With
+``min_stem`` 5 fewer chance units of 3-4 pairs cut the motifs: 71.7 % (63.7 % held out)
+with 213 hairpin tokens, and 0.1 % of its tokens cross the end of a default
+(``min_stem`` 3) unit; ``min_stem`` 4: 69.9 %, 6: 74.6 %. Tried and worse: whole units
+only (59.1 % with the RNA energy set), ``max_internal`` 1 or 2, other ``SPLIT`` values
+(0.3-0.9) and the largest extension in place of their sum, ordering by reads beyond
+chance (the same at 1,024, 55.7 % at 256) or by unit counts alone (67.6 %, 62.8 %),
+candidates from perfect stems in the sequence (about 3 points less). No clustering: a
+consensus token would not spell the read, so decoding would lose the sequence.
 
 Encoding is plain HuggingFace: the text is the cut text (one space between pieces),
 the pre-tokenizer splits at spaces and then isolates every vocabulary hairpin found
 inside a piece (a regular expression, longest first), and the BPE model, with
 ``ignore_merges``, emits a piece that is a vocabulary entry as one token. A token
 therefore never crosses a unit's ends, and a vocabulary hairpin inside a unit grown
-by chance flank pairs is still one token.
+by chance flank pairs, or where the read's fold makes no unit of it, is one token.
 
 >>> hairpin_candidates("AGGGGAAACCCCU", "(((((...)))))", 0, 13, min_stem=3)
 ['GGGAAACCC', 'GGGGAAACCCC', 'AGGGGAAACCCCU']
@@ -51,10 +74,11 @@ from tokenizer_lab.structure.reads import structures
 log = logging.getLogger(__name__)
 PEEL = True  # count the inner hairpins of a unit too (see above)
 COUNT = "reads"  # a hairpin counts once per read whose body holds it ("units": where it folds as one)
-CHILDREN = "sum"  # a hairpin is left to its one-pair extensions when together ("max": the most
-SPLIT = 0.8       # common one) they hold this share of its count
-RANK = "excess"  # most frequent first by count beyond chance for its length ("count": by count)
+CHILDREN = "sum"  # a hairpin is left to its one-pair extensions when together they hold
+SPLIT = 0.8       # this share of its count ("max": when the most common one does)
+RANK = "folded"  # first the hairpins most often folded as units, less chance ("count": by count)
 PLACE = True  # recut the text at every vocabulary hairpin found in the read (hairpin_pieces)
+
 
 def hairpin_candidates(seq: str, structure: str, start: int, end: int, max_internal: int = 0,
                        min_stem: int = 3, peel: bool = True) -> list[str]:
@@ -79,7 +103,7 @@ def hairpin_candidates(seq: str, structure: str, start: int, end: int, max_inter
 
 
 def select(counts: Counter, floor: int = 2, split: float = SPLIT, children: str = CHILDREN,
-           chance: dict[int, float] | None = None) -> list[str]:
+           order: dict[str, float] | None = None) -> list[str]:
     """Hairpins worth a token, most frequent first.
 
     The candidates form trees: a hairpin's children are the hairpins one stacked pair
@@ -88,7 +112,7 @@ def select(counts: Counter, floor: int = 2, split: float = SPLIT, children: str 
     hold >= ``split`` x its count (else the longer ones say more: a shorter stem is a
     fragment), and no shorter hairpin inside it is kept (a longer one would be a
     frequent hairpin with chance flank pairs, placed first where it occurs). The order
-    is by count, less ``chance[len(h)]`` (:func:`chance_counts`) where given.
+    is by ``order`` (a score per hairpin, higher first) where given, else by count.
 
     >>> select(Counter({"GGAAACC": 10, "GGGAAACCC": 9, "AGGGAAACCCU": 2, "CGGAAACCG": 1}))
     ['GGGAAACCC']
@@ -111,8 +135,8 @@ def select(counts: Counter, floor: int = 2, split: float = SPLIT, children: str 
         if any(h[k:len(h) - k] in kept for k in range(1, len(h) // 2)):
             continue
         kept.add(h)
-    chance = chance or {}
-    return sorted(kept, key=lambda h: (-(counts[h] - chance.get(len(h), 0.0)), h))
+    order = counts if order is None else order
+    return sorted(kept, key=lambda h: (-order[h], h))
 
 
 def chance_counts(bodies, lengths, letters: int = 4) -> dict[int, float]:
@@ -215,12 +239,15 @@ class HairpinVocab(Structured):
             bodies.append(seq[start:end])
             counts.update(hairpin_candidates(seq, st, start, end, spec.max_internal,
                                              spec.min_stem, PEEL))
+        units = counts
         if COUNT == "reads":
-            counts = read_counts(bodies, set(counts))
+            counts = read_counts(bodies, set(units))
         floor = max(2, spec.min_frequency)
-        chance = (chance_counts(bodies, {len(h) for h in counts}, len(spec.letters))
-                  if RANK == "excess" else None)
-        chosen = select(counts, floor, SPLIT, CHILDREN, chance)[:self.n_hairpins(spec)]
+        order = None
+        if RANK == "folded":
+            chance = chance_counts(bodies, {len(h) for h in counts}, len(spec.letters))
+            order = {h: units[h] * (1 - chance[len(h)] / c) for h, c in counts.items()}
+        chosen = select(counts, floor, SPLIT, CHILDREN, order)[:self.n_hairpins(spec)]
         log.info("hairpin-vocab: %d of %d distinct hairpins enter whole (seen >= %d times)",
                  len(chosen), len(counts), floor)
         self._chosen = chosen
