@@ -195,6 +195,35 @@ def test_a_vocabulary_hairpin_the_fold_makes_no_unit_is_still_one_token(rna_unit
     assert load_tokenizer(tmp_path / "tok").tokenize(seq) == tok.tokenize(seq)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(alphabet="ACGU", max_size=25), st.text(alphabet="ACGU", max_size=25))
+def test_property_a_placed_hairpin_is_one_token_unless_a_unit_end_is_inside(rna_unit_tok, left, right):
+    seq = left + HAIRPIN + right
+    a, b = len(left), len(left) + len(HAIRPIN)
+    spans = rna_unit_tok.token_spans(seq)
+    units = hairpin_units(fold(seq).structure, 0, 2)
+    assert spans[0][0] == 0 and spans[-1][1] == len(seq)
+    assert all(x[1] == y[0] for x, y in zip(spans, spans[1:]))
+    assert not any(s < e_ < e for s, e in spans for u in units for e_ in u)
+    assert rna_unit_tok.prepare(seq).replace(" ", "") == seq
+    placed = rna_unit_tok.meta["hairpin_vocab"]["placed"]
+    assert HAIRPIN in placed
+    rivals = [(i, h) for h in placed
+              for i in range(len(seq)) if seq.startswith(h, i) and i < b and a < i + len(h)]
+    if rivals == [(a, HAIRPIN)] and not any(a < e_ < b for u in units for e_ in u):
+        assert (a, b) in spans   # no unit end inside and no other vocabulary hairpin over it
+
+
+def test_a_tokenizer_saved_before_placing_cuts_as_it_did(rna_unit_tok, tmp_path):
+    out = rna_unit_tok.save(tmp_path / "tok")
+    meta = json.loads((out / "lab.json").read_text())
+    del meta["hairpin_vocab"]["placed"]
+    (out / "lab.json").write_text(json.dumps(meta))
+    old = load_tokenizer(out)
+    assert old.prepare(NOT_A_UNIT) == "CUGG G C GAAA G CCAG G"   # the element cuts stay
+    assert (3, 13) not in old.token_spans(NOT_A_UNIT)
+
+
 def test_a_vocabulary_hairpin_across_a_unit_end_is_not_placed():
     # the hairpin would cover the unit [0, 5) and 5 nt beyond it: the unit end stays
     pieces = [(0, 5, "U"), (5, 11, "E")]
