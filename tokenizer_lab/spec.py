@@ -81,7 +81,7 @@ class TokenizerSpec:
         "help": "Hairpin units: at least this many base pairs, else the hairpin is no unit."})
     hairpin_tokens: int | None = field(default=None, metadata={
         "help": "hairpin-vocab: how many of the most frequent hairpins enter the vocabulary "
-                "whole.", "unset": "a quarter of vocab_size"})
+                "whole.", "unset": "half of vocab_size"})
 
     def __post_init__(self) -> None:
         if not isinstance(self.algorithm, str) or not self.algorithm:

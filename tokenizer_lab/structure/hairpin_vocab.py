@@ -13,7 +13,9 @@ keeps one length per hairpin (a hairpin whose one-pair extensions together hold
 as a unit, times the share of its reads that chance does not explain
 (:func:`chance_counts`): a string that is a unit once but sits in a frequent linear
 motif, or a short one that recurs by chance, goes last. The ``hairpin_tokens`` first
-are the vocabulary's whole-hairpin tokens.
+are the vocabulary's whole-hairpin tokens (default: half the vocabulary, which made more
+planted motifs one token than a quarter at 256 and 1,024: 64.2 against 57.1 %, 68.4
+against 67.4 %).
 
 Then the cut text is recut at them (:func:`hairpin_pieces`): wherever one occurs in
 the read and crosses no unit end (outside units, or inside one), longest first, 5' to
@@ -230,7 +232,7 @@ class HairpinVocab(Structured):
     _placed: list[str] = []  # vocabulary hairpins that recut the text (hairpin_pieces)
 
     def n_hairpins(self, spec) -> int:
-        return spec.vocab_size // 4 if spec.hairpin_tokens is None else spec.hairpin_tokens
+        return spec.vocab_size // 2 if spec.hairpin_tokens is None else spec.hairpin_tokens
 
     def build(self, texts, spec, primers, show_progress):
         counts: Counter = Counter()
