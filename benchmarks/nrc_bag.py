@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +24,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
 from corpora.tasks import load_task
-from nrc import tokenizer
+from nrc import cpu_seconds as cpu, tokenizer
 from results_io import write_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def ngrams(tokens: list[str], top: int) -> list[str]:
