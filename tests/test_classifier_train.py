@@ -139,16 +139,14 @@ def test_other_architectures_train(arch, tiny):
 
 @pytest.mark.parametrize("arch", ["albert", "bert", "distilbert"])
 def test_attention_dropout_is_its_own_setting(arch, tiny):
-    _, tok, train, test = tiny
-    cfg = TrainConfig(**{**FAST, "epochs": 1, "arch": arch, "dropout": 0.2, "attention_dropout": 0.0})
-    res = train_classifier(cfg, tok, train[:32], None, test[:8])
-    enc = res.model.config.encoder
-    att = enc.get("attention_probs_dropout_prob", enc.get("attention_dropout"))
-    hidden = enc.get("hidden_dropout_prob", enc.get("dropout"))
-    assert (att, hidden) == (0.0, 0.2)
-    res = train_classifier(TrainConfig(**{**FAST, "epochs": 1, "arch": arch, "dropout": 0.2,
-                                          "attention_dropout": 0.2}), tok, train[:32], None, test[:8])
-    enc = res.model.config.encoder
-    assert enc.get("attention_probs_dropout_prob", enc.get("attention_dropout")) == 0.2
+    from classifier.finetune import build_model  # the model train_classifier trains
+    _, tok, _, _ = tiny
+
+    def dropouts(**kw):
+        enc = build_model(TrainConfig(arch=arch, dropout=0.2, **kw), tok, ["a", "b"], 20).config.encoder
+        return (enc.get("attention_probs_dropout_prob", enc.get("attention_dropout")),
+                enc.get("hidden_dropout_prob", enc.get("dropout")))
+    assert dropouts() == (0.0, 0.2)  # the default: no dropout on attention probabilities
+    assert dropouts(attention_dropout=0.3) == (0.3, 0.2)
     with pytest.raises(ValueError, match="attention_dropout"):
         TrainConfig(attention_dropout=1.0)
