@@ -65,8 +65,14 @@ def _ablate(*args):
     return result.output
 
 
+def _finished(run_root):
+    """result.json of each finished run folder; a hidden `.RUN.XXXX.tmp` folder is a run
+    being written (pathlib's `*` matches dot names, unlike a shell's)."""
+    return [p for p in run_root.glob("*/result.json") if not p.parent.name.startswith(".")]
+
+
 def _mtimes(run_root):
-    return {p.parent.name: p.stat().st_mtime_ns for p in run_root.glob("*/result.json")}
+    return {p.parent.name: p.stat().st_mtime_ns for p in _finished(run_root)}
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'apta
 from classifier.ablation.ablation_config import load_config  # noqa: E402
 from classifier.ablation.runner import run_ablation  # noqa: E402
 from classifier.cli import cli as classify  # noqa: E402
-from test_ablation_run import TOML, _mtimes, _write_data  # noqa: E402
+from test_ablation_run import TOML, _finished, _mtimes, _write_data  # noqa: E402
 
 GRID = ["char.seed0", "char.seed1", "bpe-40.seed0", "bpe-40.seed1",
         "kmer-logreg-3.seed0", "kmer-logreg-3.seed1"]
@@ -149,7 +149,7 @@ def test_killed_driver_resumes_without_redoing_finished_runs(ray_instance, data,
     log = (tmp_path / "driver.log").open("w")
     driver = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.time() + 240
-    while not list((out / "runs").glob("*/result.json")) and driver.poll() is None:
+    while not _finished(out / "runs") and driver.poll() is None:
         assert time.time() < deadline, "the driver finished no run in 240 s"
         time.sleep(0.05)
     driver.send_signal(signal.SIGKILL)
