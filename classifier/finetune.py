@@ -31,7 +31,7 @@ from .data import EncodedSet, PadCollator, choose_max_length, encode, token_leng
 from .errors import ClassifierError
 from .metrics import classification_metrics, softmax, summary_line
 from .predict import predict_proba
-from .presets import build_config
+from .presets import build_config, set_dropout
 from .resume import CheckpointState, checkpoint_dir, resume_point
 from .run_types import Splits, TrainResult, prepare_splits, split_sizes
 from .runtime import PeakMemory, set_threads
@@ -80,7 +80,8 @@ def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: 
     from .heads import build_classifier
     id2label = dict(enumerate(classes))
     if config.init:
-        enc = _init_config(config.init)
+        enc = _init_config(config.init)  # its shape and weights; this run's dropouts
+        set_dropout(enc, config.dropout, config.attention_dropout)
         enc.num_labels, enc.id2label = len(classes), id2label
         enc.label2id = {c: i for i, c in id2label.items()}
     else:

@@ -136,9 +136,7 @@ def build_classifier(encoder_config: PretrainedConfig, pooling: str, head: str,
     """
     if uses_stock_class(pooling, head):
         if init:
-            return AutoModelForSequenceClassification.from_pretrained(
-                init, num_labels=encoder_config.num_labels, id2label=encoder_config.id2label,
-                label2id=encoder_config.label2id)
+            return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config)
         return AutoModelForSequenceClassification.from_config(encoder_config)
     cfg = LabClassifierConfig(encoder_config, pooling=pooling, head=head,
                               classifier_dropout=dropout, id2label=encoder_config.id2label,

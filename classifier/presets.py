@@ -44,6 +44,25 @@ PRESETS = {
 }
 
 
+#: The config attributes of each architecture's two dropouts: (hidden, attention probabilities).
+_DROPOUT_NAMES = {"distilbert": ("dropout", "attention_dropout")}
+_DEFAULT_DROPOUT_NAMES = ("hidden_dropout_prob", "attention_probs_dropout_prob")
+
+
+def set_dropout(config: PretrainedConfig, dropout: float,
+                attention_dropout: float | None = None) -> PretrainedConfig:
+    """Set ``config``'s dropouts (attention: ``dropout`` when None), in place and returned:
+    a fine-tuning run's recipe holds also for an encoder loaded from a masked LM."""
+    hidden, attention = _DROPOUT_NAMES.get(config.model_type, _DEFAULT_DROPOUT_NAMES)
+    setattr(config, hidden, dropout)
+    setattr(config, attention, dropout if attention_dropout is None else attention_dropout)
+    if config.model_type == "albert":
+        config.classifier_dropout_prob = dropout
+    elif config.model_type == "distilbert":
+        config.seq_classif_dropout = dropout
+    return config
+
+
 def build_config(arch: str, preset: str, vocab_size: int, max_length: int, num_labels: int,
                  id2label: dict[int, str], pad_token_id: int = 0,
                  dropout: float = 0.1, attention_dropout: float | None = None) -> PretrainedConfig:
@@ -57,27 +76,23 @@ def build_config(arch: str, preset: str, vocab_size: int, max_length: int, num_l
     if preset not in PRESETS:
         raise ValueError(f"preset must be one of {tuple(PRESETS)}, got {preset!r}")
     p = PRESETS[preset]
-    att = dropout if attention_dropout is None else attention_dropout
     labels = {"num_labels": num_labels, "id2label": dict(id2label),
               "label2id": {v: k for k, v in id2label.items()}, "pad_token_id": pad_token_id}
     common = dict(vocab_size=vocab_size, hidden_size=p.hidden, num_hidden_layers=p.layers,
                   num_attention_heads=p.heads, intermediate_size=p.intermediate,
                   max_position_embeddings=max_length, type_vocab_size=1, **labels)
     if arch == "albert":
-        return AlbertConfig(embedding_size=p.embedding, hidden_act="gelu",
-                            hidden_dropout_prob=dropout, attention_probs_dropout_prob=att,
-                            classifier_dropout_prob=dropout, bos_token_id=2, eos_token_id=3,
-                            **common)
-    if arch == "bert":
-        return BertConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=att, **common)
-    if arch == "roberta":
+        config = AlbertConfig(embedding_size=p.embedding, hidden_act="gelu", bos_token_id=2,
+                              eos_token_id=3, **common)
+    elif arch == "bert":
+        config = BertConfig(**common)
+    elif arch == "roberta":
         common["max_position_embeddings"] = max_length + pad_token_id + 1
-        return RobertaConfig(hidden_dropout_prob=dropout, attention_probs_dropout_prob=att,
-                             bos_token_id=2, eos_token_id=3, **common)
-    if arch == "electra":
-        return ElectraConfig(embedding_size=p.embedding, hidden_dropout_prob=dropout,
-                             attention_probs_dropout_prob=att, **common)
-    return DistilBertConfig(vocab_size=vocab_size, dim=p.hidden, n_layers=p.layers,
-                            n_heads=p.heads, hidden_dim=p.intermediate,
-                            max_position_embeddings=max_length, dropout=dropout,
-                            attention_dropout=att, seq_classif_dropout=dropout, **labels)
+        config = RobertaConfig(bos_token_id=2, eos_token_id=3, **common)
+    elif arch == "electra":
+        config = ElectraConfig(embedding_size=p.embedding, **common)
+    else:
+        config = DistilBertConfig(vocab_size=vocab_size, dim=p.hidden, n_layers=p.layers,
+                                  n_heads=p.heads, hidden_dim=p.intermediate,
+                                  max_position_embeddings=max_length, **labels)
+    return set_dropout(config, dropout, attention_dropout)

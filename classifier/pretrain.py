@@ -105,7 +105,7 @@ def pretrain_mlm(config: PretrainConfig, tokenizer, records, out_dir: str | Path
     set_seed(config.seed)
     model = AutoModelForMaskedLM.from_config(build_config(
         config.arch, config.preset, tokenizer.vocab_size, max_len, 2, {0: "LABEL_0", 1: "LABEL_1"},
-        tokenizer.pad_token_id))
+        tokenizer.pad_token_id, config.dropout, config.attention_dropout))
     span = mask_span(getattr(tokenizer, "spec", None))
     hf = tokenizer.hf
     collator = SpanMaskCollator(tokenizer.pad_token_id, hf.mask_token_id, tokenizer.vocab_size,

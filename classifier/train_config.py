@@ -31,26 +31,76 @@ POOLINGS = ("cls", "mean", "max", "attention")
 HEADS = ("linear", "mlp")
 
 
+# Fields that fine-tuning and pretraining share, each written once (a field object cannot
+# sit in two dataclasses, so these make a fresh one for each).
+def _preset():
+    return field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+
+
+def _learning_rate(auto: bool):
+    help_ = "AdamW peak learning rate" + (
+        ", or auto: a range test on the training data picks it (classify lr-find)." if auto else ".")
+    return field(default=1e-3, metadata={"help": help_})
+
+
+def _weight_decay():
+    return field(default=0.01, metadata={"help": "AdamW weight decay."})
+
+
+def _warmup_ratio():
+    return field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
+
+
+def _max_grad_norm():
+    return field(default=1.0, metadata={"help": "Gradient clipping norm."})
+
+
+def _dropout():
+    return field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
+
+
+def _attention_dropout():
+    return field(default=0.0, metadata={
+        "help": "Dropout on the attention probabilities; 0 lets long inputs train about twice "
+                "as fast (no L x L mask)."})
+
+
+def _length_percentile():
+    return field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})
+
+
+def _threads():
+    return field(default=None, metadata={"help": "Torch CPU threads.", "unset": "idle cores"})
+
+
+def _max_train_seconds():
+    return field(default=None, metadata={"help": "Stop training after this many seconds.",
+                                         "unset": "no limit"})
+
+
+def _check_dropouts(config) -> None:
+    for name in ("dropout", "attention_dropout"):
+        value = getattr(config, name)
+        if not 0 <= value < 1:
+            raise ValueError(f"{name} must be in [0, 1), got {value}")
+
+
 @dataclass(frozen=True)
 class TrainConfig(SavedConfig):
     """Everything that decides a training run (the command line fills it)."""
 
     arch: str = field(default="bert", metadata={
         "help": "Encoder architecture, or kmer-logreg (the non-neural floor).", "choices": ARCHS})
-    preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+    preset: str = _preset()
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
     eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
-    learning_rate: float | str = field(default=1e-3, metadata={
-        "help": "AdamW peak learning rate, or auto: a range test on the training data picks it "
-                "(classify lr-find)."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
-    max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
-    dropout: float = field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
-    attention_dropout: float = field(default=0.0, metadata={
-        "help": "Dropout on the attention probabilities; 0 lets long inputs train about twice "
-                "as fast (no L x L mask)."})
+    learning_rate: float | str = _learning_rate(auto=True)
+    weight_decay: float = _weight_decay()
+    warmup_ratio: float = _warmup_ratio()
+    max_grad_norm: float = _max_grad_norm()
+    dropout: float = _dropout()
+    attention_dropout: float = _attention_dropout()
     pooling: str = field(default="mean", metadata={
         "help": "Token summary: cls (with --head linear: the stock [CLS] pooler), mean, max, or "
                 "attention (a learned weighted mean).", "choices": POOLINGS})
@@ -62,14 +112,14 @@ class TrainConfig(SavedConfig):
         "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
     max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
         "unset": "--length-percentile of train"})
-    length_percentile: float = field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})
+    length_percentile: float = _length_percentile()
     truncation: bool = field(default=True, metadata={"help": "Cut sequences longer than the model, or refuse them."})
     valid_fraction: float = field(default=0.1, metadata={"help": "Stratified share of train held out when no validation set is given."})
     class_weights: bool = field(default=False, metadata={"help": "Weight the loss by inverse class frequency."})
     group_by_length: bool = field(default=True, metadata={"help": "Batches of similar token counts."})
     seed: int = field(default=0, metadata={"help": "Seed for splits, model initialisation and batches."})
-    threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.", "unset": "idle cores"})
-    max_train_seconds: float | None = field(default=None, metadata={"help": "Stop training after this many seconds.", "unset": "no limit"})
+    threads: int | None = _threads()
+    max_train_seconds: float | None = _max_train_seconds()
     init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
     kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
@@ -88,10 +138,7 @@ class TrainConfig(SavedConfig):
                              f"got {self.learning_rate!r}")
         if not 0 <= self.warmup_ratio < 1:
             raise ValueError(f"warmup_ratio must be in [0, 1), got {self.warmup_ratio}")
-        for name in ("dropout", "attention_dropout"):
-            value = getattr(self, name)
-            if not 0 <= value < 1:
-                raise ValueError(f"{name} must be in [0, 1), got {value}")
+        _check_dropouts(self)
         if not 0 < self.valid_fraction < 1:
             raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
         if not 50 <= self.length_percentile <= 100:
@@ -119,32 +166,32 @@ class PretrainConfig:
 
     arch: str = field(default="bert", metadata={"help": "Encoder architecture.",
                                                   "choices": NEURAL_ARCHS})
-    preset: str = field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+    preset: str = _preset()
     epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=64, metadata={"help": "Sequences per training step."})
-    learning_rate: float = field(default=1e-3, metadata={"help": "AdamW peak learning rate."})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay."})
-    warmup_ratio: float = field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
-    max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
+    learning_rate: float = _learning_rate(auto=False)
+    weight_decay: float = _weight_decay()
+    warmup_ratio: float = _warmup_ratio()
+    max_grad_norm: float = _max_grad_norm()
+    dropout: float = _dropout()
+    attention_dropout: float = _attention_dropout()
     mlm_probability: float = field(default=0.15, metadata={
         "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
     max_length: int | None = field(default=None, metadata={
         "help": "Tokens per sequence, [CLS] and [SEP] included.",
         "unset": "--length-percentile of the reads"})
-    length_percentile: float = field(default=99.0, metadata={
-        "help": "Percentile of token counts that sets max_length."})
+    length_percentile: float = _length_percentile()
     valid_fraction: float = field(default=0.05, metadata={
         "help": "Share of the reads held out to pick the best epoch by loss."})
     max_sequences: int | None = field(default=None, metadata={
         "help": "Use only the first N reads.", "unset": "all"})
     seed: int = field(default=0, metadata={"help": "Seed for the split, masking and initialisation."})
-    threads: int | None = field(default=None, metadata={"help": "Torch CPU threads.",
-                                                        "unset": "idle cores"})
-    max_train_seconds: float | None = field(default=None, metadata={
-        "help": "Stop training after this many seconds.", "unset": "no limit"})
+    threads: int | None = _threads()
+    max_train_seconds: float | None = _max_train_seconds()
 
     def __post_init__(self) -> None:
         check_choices(self)
+        _check_dropouts(self)
         if not 0 < self.mlm_probability < 1:
             raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
         if self.epochs < 1 or self.batch_size < 1:

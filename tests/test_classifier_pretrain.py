@@ -48,7 +48,8 @@ def test_pretrain_then_finetune(tmp_path):
     reads.write_text("".join(f">r{i}\n{r.seq}\n" for i, r in enumerate(read_records(train))))
     r = CliRunner().invoke(cli, ["pretrain", "--tokenizer", str(tmp_path / "tok"), "--corpus",
                                  str(reads), "--out", str(tmp_path / "mlm"), "--epochs", "1",
-                                 "--batch-size", "16", "--threads", "1"])
+                                 "--batch-size", "16", "--threads", "1", "--dropout", "0.2",
+                                 "--attention-dropout", "0.3"])
     assert r.exit_code == 0, r.output
     summary = json.loads((tmp_path / "mlm" / "pretrain_config.json").read_text())
     assert summary["mask_span"] == 1 and summary["train"] + summary["valid"] == 40
@@ -69,6 +70,31 @@ def test_pretrain_then_finetune(tmp_path):
     assert torch.equal(start.state_dict()[ours], mlm[key])  # the encoder comes from the MLM
     tuned = load_file(tmp_path / "model" / "model.safetensors")
     assert not torch.equal(tuned[ours], mlm[key])  # and fine-tuning moved it
+
+
+def _dropouts(model) -> tuple[float, float]:
+    """(hidden, attention-probability) dropout of the first encoder layer as it runs."""
+    layer = next(m for n, m in model.named_modules() if n.endswith("encoder.layer.0"))
+    return layer.output.dropout.p, layer.attention.self.dropout.p
+
+
+def test_finetuning_from_an_mlm_uses_its_own_dropouts(tmp_path):
+    """The MLM gives shape and weights; the fine-tuning recipe (TrainConfig) sets dropout, for
+    the stock [CLS] class and the lab's heads alike."""
+    from classifier.finetune import build_model
+    from classifier.pretrain import PretrainConfig, pretrain_mlm
+    from classifier.train_config import TrainConfig
+    recs = list(read_records(write_tiny_csv(tmp_path / "train.csv", n=20, seed=0)))
+    tok = train_tokenizer([r.seq for r in recs], TokenizerSpec(algorithm="char"))
+    pretrain_mlm(PretrainConfig(epochs=1, batch_size=16, threads=1, dropout=0.2,
+                                attention_dropout=0.3), tok, recs, tmp_path / "mlm")
+    saved = json.loads((tmp_path / "mlm" / "config.json").read_text())
+    assert (saved["hidden_dropout_prob"], saved["attention_probs_dropout_prob"]) == (0.2, 0.3)
+    for pooling in ("cls", "mean"):
+        for cfg in (TrainConfig(), TrainConfig(dropout=0.05, attention_dropout=0.15)):
+            model = build_model(cfg.replace(init=str(tmp_path / "mlm"), pooling=pooling), tok,
+                                ["bind", "free"], 20)
+            assert _dropouts(model) == (cfg.dropout, cfg.attention_dropout), pooling
 
 
 def test_init_with_another_vocabulary_is_refused(tmp_path):
