@@ -60,13 +60,15 @@ def tokenizer(name: str, task, work: Path, seed: int):
 
 def mlm(name: str, tok, task, work: Path, args) -> tuple[Path, dict]:
     """A masked LM on the training reads (cached in ``work``), with its CPU seconds."""
-    path = work / f"mlm-{args.arch}-{name.replace(':', '-')}-e{args.mlm_epochs}"
+    path = work / (f"mlm-{args.arch}-{name.replace(':', '-')}-e{args.mlm_epochs}"
+                   f"-d{args.dropout}-ad{args.attention_dropout}")
     summary_file = path / "pretrain_config.json"
     if not summary_file.is_file():
         c0 = cpu_seconds()
         cfg = PretrainConfig(arch=args.arch, preset=args.preset, epochs=args.mlm_epochs,
                              batch_size=args.batch_size, learning_rate=args.mlm_lr,
-                             seed=args.seed, threads=args.threads,
+                             seed=args.seed, threads=args.threads, dropout=args.dropout,
+                             attention_dropout=args.attention_dropout,
                              length_percentile=args.length_percentile)
         s = pretrain_mlm(cfg, tok, task.train, path)
         data = json.loads(summary_file.read_text())
