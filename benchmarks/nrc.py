@@ -196,13 +196,15 @@ def main() -> None:
     if args.why_missing:
         res["why_missing"] = args.why_missing
     cells = grid() + ["kmer-logreg:6"] if args.grid else args.cells.split(",")
+    mine: dict[str, dict] = {}  # the cells this process ran: only these replace the file's
     for cell in cells:
         r = run_logreg(task, args) if cell.startswith("kmer-logreg") else run_cell(cell, task, work, args)
         key = cell + (f"/{args.tag}" if args.tag else "")
         r["cell"], r["tag"] = key, args.tag
-        if path.is_file():  # another nrc.py may have added cells since this one started
-            res["cells"] = {**json.loads(path.read_text())["cells"], **res["cells"]}
-        res["cells"][key] = r
+        mine[key] = r
+        if path.is_file():  # another nrc.py may have added or rerun cells since this one started
+            res["cells"] = json.loads(path.read_text())["cells"]
+        res["cells"].update(mine)
         log.info("%s: accuracy %.4f MCC %.4f in %.0f CPU s", key, r["accuracy"], r["mcc"],
                  r["total_cpu_seconds"])
         with atomic_write(path) as fh:  # after every cell: a long grid can be stopped
