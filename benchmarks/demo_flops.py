@@ -24,7 +24,7 @@ import argparse
 import json
 from pathlib import Path
 
-from labkit.atomic import atomic_write
+from results_io import write_results
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SPECIALS = 2  # [CLS] and [SEP] around every read
@@ -129,12 +129,7 @@ def main(argv=None) -> dict:
     res["floor_cpu_s"] = {f"{g:g}": round(res["total_gflop"] / g, 1) for g in gflops}
     command = "python benchmarks/demo_flops.py " + " ".join(argv or __import__("sys").argv[1:])
     args.out.mkdir(parents=True, exist_ok=True)
-    with atomic_write(args.out / f"{args.name}.json") as fh:
-        json.dump(res, fh, indent=2)
-    text = to_markdown(res, gflops, command)
-    with atomic_write(args.out / f"{args.name}.md") as fh:
-        fh.write(text)
-    print(text)
+    print(write_results(args.out, args.name, res, lambda r: to_markdown(r, gflops, command), indent=2))
     return res
 
 
