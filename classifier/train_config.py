@@ -31,51 +31,28 @@ POOLINGS = ("cls", "mean", "max", "attention")
 HEADS = ("linear", "mlp")
 
 
-# Fields that fine-tuning and pretraining share, each written once (a field object cannot
-# sit in two dataclasses, so these make a fresh one for each).
-def _preset():
-    return field(default="tiny", metadata={"help": "Model size.", "choices": tuple(PRESETS)})
+#: Fields that fine-tuning and pretraining share, each written once: default and metadata.
+_SHARED = {
+    "preset": ("tiny", {"help": "Model size.", "choices": tuple(PRESETS)}),
+    "learning_rate": (1e-3, {"help": "AdamW peak learning rate."}),
+    "weight_decay": (0.01, {"help": "AdamW weight decay."}),
+    "warmup_ratio": (0.1, {"help": "Share of steps of linear warm-up."}),
+    "max_grad_norm": (1.0, {"help": "Gradient clipping norm."}),
+    "dropout": (0.1, {"help": "Dropout in the encoder and head."}),
+    "attention_dropout": (0.0, {"help": "Dropout on the attention probabilities; 0 lets long "
+                                        "inputs train about twice as fast (no L x L mask)."}),
+    "length_percentile": (99.0, {"help": "Percentile of token counts that sets max_length."}),
+    "threads": (None, {"help": "Torch CPU threads.", "unset": "idle cores"}),
+    "max_train_seconds": (None, {"help": "Stop training after this many seconds.",
+                                 "unset": "no limit"}),
+}
 
 
-def _learning_rate(auto: bool):
-    help_ = "AdamW peak learning rate" + (
-        ", or auto: a range test on the training data picks it (classify lr-find)." if auto else ".")
-    return field(default=1e-3, metadata={"help": help_})
-
-
-def _weight_decay():
-    return field(default=0.01, metadata={"help": "AdamW weight decay."})
-
-
-def _warmup_ratio():
-    return field(default=0.1, metadata={"help": "Share of steps of linear warm-up."})
-
-
-def _max_grad_norm():
-    return field(default=1.0, metadata={"help": "Gradient clipping norm."})
-
-
-def _dropout():
-    return field(default=0.1, metadata={"help": "Dropout in the encoder and head."})
-
-
-def _attention_dropout():
-    return field(default=0.0, metadata={
-        "help": "Dropout on the attention probabilities; 0 lets long inputs train about twice "
-                "as fast (no L x L mask)."})
-
-
-def _length_percentile():
-    return field(default=99.0, metadata={"help": "Percentile of token counts that sets max_length."})
-
-
-def _threads():
-    return field(default=None, metadata={"help": "Torch CPU threads.", "unset": "idle cores"})
-
-
-def _max_train_seconds():
-    return field(default=None, metadata={"help": "Stop training after this many seconds.",
-                                         "unset": "no limit"})
+def _shared(name: str, **metadata):
+    """A fresh field for ``name`` (a field object cannot sit in two dataclasses);
+    ``metadata`` overrides, e.g. a longer help."""
+    default, meta = _SHARED[name]
+    return field(default=default, metadata={**meta, **metadata})
 
 
 def _check_dropouts(config) -> None:
@@ -91,16 +68,18 @@ class TrainConfig(SavedConfig):
 
     arch: str = field(default="bert", metadata={
         "help": "Encoder architecture, or kmer-logreg (the non-neural floor).", "choices": ARCHS})
-    preset: str = _preset()
+    preset: str = _shared("preset")
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
     eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
-    learning_rate: float | str = _learning_rate(auto=True)
-    weight_decay: float = _weight_decay()
-    warmup_ratio: float = _warmup_ratio()
-    max_grad_norm: float = _max_grad_norm()
-    dropout: float = _dropout()
-    attention_dropout: float = _attention_dropout()
+    learning_rate: float | str = _shared("learning_rate", help=(
+        "AdamW peak learning rate, or auto: a range test on the training data picks it "
+        "(classify lr-find)."))
+    weight_decay: float = _shared("weight_decay")
+    warmup_ratio: float = _shared("warmup_ratio")
+    max_grad_norm: float = _shared("max_grad_norm")
+    dropout: float = _shared("dropout")
+    attention_dropout: float = _shared("attention_dropout")
     pooling: str = field(default="mean", metadata={
         "help": "Token summary: cls (with --head linear: the stock [CLS] pooler), mean, max, or "
                 "attention (a learned weighted mean).", "choices": POOLINGS})
@@ -112,14 +91,14 @@ class TrainConfig(SavedConfig):
         "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
     max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
         "unset": "--length-percentile of train"})
-    length_percentile: float = _length_percentile()
+    length_percentile: float = _shared("length_percentile")
     truncation: bool = field(default=True, metadata={"help": "Cut sequences longer than the model, or refuse them."})
     valid_fraction: float = field(default=0.1, metadata={"help": "Stratified share of train held out when no validation set is given."})
     class_weights: bool = field(default=False, metadata={"help": "Weight the loss by inverse class frequency."})
     group_by_length: bool = field(default=True, metadata={"help": "Batches of similar token counts."})
     seed: int = field(default=0, metadata={"help": "Seed for splits, model initialisation and batches."})
-    threads: int | None = _threads()
-    max_train_seconds: float | None = _max_train_seconds()
+    threads: int | None = _shared("threads")
+    max_train_seconds: float | None = _shared("max_train_seconds")
     init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
     kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
@@ -166,28 +145,28 @@ class PretrainConfig:
 
     arch: str = field(default="bert", metadata={"help": "Encoder architecture.",
                                                   "choices": NEURAL_ARCHS})
-    preset: str = _preset()
+    preset: str = _shared("preset")
     epochs: int = field(default=5, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=64, metadata={"help": "Sequences per training step."})
-    learning_rate: float = _learning_rate(auto=False)
-    weight_decay: float = _weight_decay()
-    warmup_ratio: float = _warmup_ratio()
-    max_grad_norm: float = _max_grad_norm()
-    dropout: float = _dropout()
-    attention_dropout: float = _attention_dropout()
+    learning_rate: float = _shared("learning_rate")
+    weight_decay: float = _shared("weight_decay")
+    warmup_ratio: float = _shared("warmup_ratio")
+    max_grad_norm: float = _shared("max_grad_norm")
+    dropout: float = _shared("dropout")
+    attention_dropout: float = _shared("attention_dropout")
     mlm_probability: float = field(default=0.15, metadata={
         "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
     max_length: int | None = field(default=None, metadata={
         "help": "Tokens per sequence, [CLS] and [SEP] included.",
         "unset": "--length-percentile of the reads"})
-    length_percentile: float = _length_percentile()
+    length_percentile: float = _shared("length_percentile")
     valid_fraction: float = field(default=0.05, metadata={
         "help": "Share of the reads held out to pick the best epoch by loss."})
     max_sequences: int | None = field(default=None, metadata={
         "help": "Use only the first N reads.", "unset": "all"})
     seed: int = field(default=0, metadata={"help": "Seed for the split, masking and initialisation."})
-    threads: int | None = _threads()
-    max_train_seconds: float | None = _max_train_seconds()
+    threads: int | None = _shared("threads")
+    max_train_seconds: float | None = _shared("max_train_seconds")
 
     def __post_init__(self) -> None:
         check_choices(self)
