@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import warnings
 from collections.abc import Iterator
 
 from labkit.errors import LabError
@@ -82,7 +83,9 @@ def ray_session(address: str | None = None) -> Iterator:
     if address is None:
         kwargs["include_dashboard"] = False  # a local instance: nothing to look at
     try:
-        ray.init(address=address, **kwargs)
+        with warnings.catch_warnings():  # Ray Client warns, then raises what the error below says
+            warnings.filterwarnings("ignore", message="Ray Client connection timed out")
+            ray.init(address=address, **kwargs)
     except (ConnectionError, RuntimeError, ValueError) as exc:
         first = first_line(exc)
         where = address or "a new local instance"

@@ -25,6 +25,10 @@ from classifier.ablation.runner import run_ablation  # noqa: E402
 from classifier.cli import cli as classify  # noqa: E402
 from test_ablation_run import TOML, _finished, _mtimes, _write_data  # noqa: E402
 
+# The module's fixtures (a Ray instance, the local reference ablation) run inside the first
+# test's time limit; on a loaded 2-core machine they alone took over the suite's 300 s.
+pytestmark = pytest.mark.timeout(900)
+
 GRID = ["char.seed0", "char.seed1", "bpe-40.seed0", "bpe-40.seed1",
         "kmer-logreg-3.seed0", "kmer-logreg-3.seed1"]
 

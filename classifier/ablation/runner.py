@@ -141,9 +141,19 @@ def run_ablation(cfg: AblationConfig, out_dir: str | Path, command: str = "",
     # bad input fails here, before anything is written
     split, source = ablation_data.load_split(cfg)
     check_grid(cfg)
-    if cfg.backend == "ray":
-        from labkit.cluster import require_ray
-        require_ray()  # says how to install it, before anything is written
+    with contextlib.ExitStack() as cluster:
+        if cfg.backend == "ray":
+            from labkit.cluster import ray_session, require_ray
+            require_ray()  # says how to install it, before anything is written
+            if not all(is_done(out_dir / "runs", s) for s in plan(cfg)):
+                # connect first: an unreachable cluster leaves no run folder behind
+                # (run_pending then uses this connection as it is)
+                cluster.enter_context(ray_session(cfg.ray_address))
+        return _run_locked(cfg, out_dir, split, source, command, on_run)
+
+
+def _run_locked(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str, command: str,
+                on_run: Callable[[str, int, int], None] | None) -> dict:
     out_dir.mkdir(parents=True, exist_ok=True)
     with _lock(out_dir):
         _check_fingerprint(cfg, out_dir)
