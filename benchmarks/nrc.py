@@ -125,9 +125,13 @@ def run_logreg(task, args) -> dict:
 
 
 def to_markdown(res: dict) -> str:
+    seeds = sorted({r.get("settings", {}).get("seed", 0) for r in res["cells"].values()})
+    seed_text = (f"seed {seeds[0]}" if len(seeds) == 1 else
+                 f"seed {seeds[0]} unless the variant names another (the seed also draws the "
+                 "validation reads from the training file)")
     lines = ["# nrc: tokenizer x pooling x pretraining (tiny preset)", "",
              f"{res['n_train']} train / {res['n_valid']} valid / {res['n_test']} test (the whole "
-             f"official test split), 13 classes, seed {res['seed']}. CPU seconds are user + sys "
+             f"official test split), 13 classes, {seed_text}. CPU seconds are user + sys "
              "of the run (fine-tuning incl. evaluation; MLM pretraining on the training reads "
              "counted separately and in the total); load = 1-minute load average at start/end "
              f"on the shared {res['machine']['cpus']}-CPU machine.", "",
@@ -149,6 +153,8 @@ def to_markdown(res: dict) -> str:
         lines += ["", f"Not run ({len(missing)} of {len(grid())} grid cells): "
                   + ", ".join(f"`{c}`" for c in missing) + "."
                   + (f" Why: {res['why_missing']}" if res.get("why_missing") else "")]
+    if res.get("notes"):
+        lines += ["", res["notes"]]
     return "\n".join(lines) + "\n"
 
 
@@ -177,6 +183,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--tag", default="", help="suffix of the cell key (a variant of a cell)")
     p.add_argument("--why-missing", default=None, help="why the cells not run were not run")
+    p.add_argument("--notes", default=None, help="a paragraph under the table (what the tags mean)")
     p.add_argument("--mirror", default=os.environ.get("CORPORA_MIRROR"))
     p.add_argument("--work", default="/tmp/nrc-bench", help="cache of tokenizers and MLMs")
     p.add_argument("--results", default=str(RESULTS))
@@ -190,11 +197,14 @@ def main() -> None:
     path = out / "nrc.json"
     res = json.loads(path.read_text()) if path.is_file() else {"cells": {}}
     res.update({"task": "nrc", "n_train": len(task.train), "n_valid": len(task.valid),
-                "n_test": len(task.test), "seed": args.seed,
+                "n_test": len(task.test),
                 "machine": {"cpus": os.cpu_count(), "torch": torch.__version__,
                             "python": platform.python_version()}})
+    res.pop("seed", None)  # each cell records its own (settings.seed)
     if args.why_missing:
         res["why_missing"] = args.why_missing
+    if args.notes:
+        res["notes"] = args.notes
     cells = grid() + ["kmer-logreg:6"] if args.grid else args.cells.split(",")
     mine: dict[str, dict] = {}  # the cells this process ran: only these replace the file's
     for cell in cells:
