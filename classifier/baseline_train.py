@@ -42,7 +42,8 @@ def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainRes
                                         splits.y_train)
     lengths = [len(s) for s in seqs]
     costs = {"params": model.n_params,
-             "train_seconds": round(seconds, 2), "train_wall_seconds": round(seconds, 2),
+             # 4 decimals: a tiny fit takes milliseconds, which 2 decimals would call 0
+             "train_seconds": round(seconds, 4), "train_wall_seconds": round(seconds, 4),
              "epochs": 1, "train_seqs_per_s": round(len(seqs) / max(seconds, 1e-9), 1),
              "peak_memory_mb": peak.mb,
              "mean_tokens_per_seq": round(float(np.mean(lengths)) - config.kmer_k + 1, 2),
