@@ -89,9 +89,13 @@ def ray_session(address: str | None = None) -> Iterator:
     except (ConnectionError, RuntimeError, ValueError) as exc:
         first = first_line(exc)
         where = address or "a new local instance"
-        raise ClusterError(f"cannot connect to Ray at {where}: {first} (start a cluster with "
-                           "`ray start --head`, or leave --ray-address out to run on this machine)"
-                           ) from None
+        hint = ("start a cluster with `ray start --head`, or leave --ray-address out to run on "
+                "this machine")
+        if (address or "").startswith("ray://") and "RAY_AUTH_MODE" not in os.environ:
+            # Ray >= 2.59 turns token authentication on; Ray Client then just times out
+            hint += ("; a cluster with token authentication needs RAY_AUTH_MODE=token and its "
+                     "RAY_AUTH_TOKEN here")
+        raise ClusterError(f"cannot connect to Ray at {where}: {first} ({hint})") from None
     resources = ray.cluster_resources()
     log.info("Ray: %s, %g CPUs, %g GPUs", address or "local instance",
              resources.get("CPU", 0), resources.get("GPU", 0))
