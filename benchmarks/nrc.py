@@ -11,18 +11,33 @@ can be filled a few cells at a time. Writes benchmarks/results/nrc.json and nrc.
     CORPORA_MIRROR=../shared/datasets .venv/bin/python benchmarks/nrc.py \
         --cells bpe:1024/mean/scratch,bpe:1024/cls/scratch --epochs 8
     .venv/bin/python benchmarks/nrc.py --grid             # all 24 cells + kmer-logreg:6
+
+This script is the one home of every nrc grid row: the learned-vocabulary levers
+(``--results-name nrc_learned``) and the structure rows (``--results-name
+nrc_structure``) are cells of it too, run with ``--seeds 0,1,2``, a ``--tag`` naming
+the variant and ``--set FIELD=VALUE`` for any ``classify train`` setting (a TrainConfig
+field). ``--jobs N`` runs N cells at a time in their own processes (a GPU machine's
+cores); each cell keeps its per-read test predictions so that ``nrc_compare.py`` can
+run paired tests. Tokenizer names: ``char``, ``kmer6``, ``ALGO:SIZE`` and
+``ALGO:SIZE@UNIT`` (``struct-bpe:256@hairpin``); ``length-logreg`` and
+``kmer-logreg:6`` are the non-neural controls.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import os
 import platform
 import resource
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from multiprocessing import get_context
 from pathlib import Path
+
+import numpy as np
 
 import torch
 
@@ -30,6 +45,8 @@ from bench_classifier import spec_for
 from classifier.train_config import TrainConfig
 from classifier.pretrain import PretrainConfig, pretrain_mlm
 from classifier.finetune import train_classifier
+from classifier.data import encode
+from classifier.predict import predict_proba
 from corpora.tasks import load_task
 from labkit.atomic import atomic_write
 from tokenizer_lab import load_tokenizer, train_tokenizer
@@ -50,12 +67,27 @@ def grid() -> list[str]:
     return [f"{t}/{p}/{i}" for t in TOKENIZERS for p in POOLINGS for i in INITS]
 
 
+def nrc_spec(name: str, seed: int):
+    """``spec_for`` names plus ``@UNIT`` for the structure-aware ones."""
+    base, _, unit = name.partition("@")
+    spec = spec_for(base, seed)
+    return dataclasses.replace(spec, unit=unit) if unit else spec
+
+
 def tokenizer(name: str, task, work: Path, seed: int):
-    """Trained on the training split only; cached in ``work``."""
-    path = work / f"tok-{name.replace(':', '-')}"
+    """Trained on the training split of this seed only (the seed draws the validation
+    reads from the training file); cached in ``work``."""
+    path = work / f"tok-{name.replace(':', '-').replace('@', '-')}-s{seed}"
     if not (path / "lab.json").is_file():
-        train_tokenizer([r.seq for r in task.train], spec_for(name, seed)).save(path)
+        train_tokenizer([r.seq for r in task.train], nrc_spec(name, seed)).save(path)
     return load_tokenizer(path)
+
+
+def predictions_text(model, tok, task, max_length: int, batch_size: int) -> str:
+    """The predicted class of every test read, one character each (``0-9a-z``)."""
+    ids = encode(tok, task.test, max_length, True, "test")
+    pred = predict_proba(model, ids, tok.pad_token_id, batch_size).argmax(1)
+    return "".join(np.base_repr(int(p), 36).lower() for p in pred)
 
 
 def mlm(name: str, tok, task, work: Path, args) -> tuple[Path, dict]:
@@ -78,6 +110,20 @@ def mlm(name: str, tok, task, work: Path, args) -> tuple[Path, dict]:
     return path, json.loads(summary_file.read_text())
 
 
+def overrides(pairs: list[str]) -> dict:
+    """``--set FIELD=VALUE`` pairs as TrainConfig keyword arguments (JSON values, else text)."""
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or key not in TrainConfig.__dataclass_fields__:
+            raise SystemExit(f"--set {pair!r}: expected FIELD=VALUE with a TrainConfig field")
+        try:
+            out[key] = json.loads(value)
+        except json.JSONDecodeError:
+            out[key] = value
+    return out
+
+
 def run_cell(cell: str, task, work: Path, args) -> dict:
     name, pooling, init = cell.split("/")
     tok = tokenizer(name, task, work, args.seed)
@@ -92,10 +138,12 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
                       warmup_ratio=args.warmup_ratio,
                       length_percentile=args.length_percentile, threads=args.threads,
                       init=str(init_dir) if init_dir else None,
-                      max_train_seconds=args.max_minutes * 60 if args.max_minutes else None)
+                      max_train_seconds=args.max_minutes * 60 if args.max_minutes else None,
+                      **overrides(args.set))
     load0, c0, t0 = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
     res = train_classifier(cfg, tok, task.train, task.valid, task.test)
     cpu = cpu_seconds() - c0
+    preds = predictions_text(res.model, tok, task, res.max_length, cfg.eval_batch_size)
     m, c = res.metrics, res.costs
     return {"cell": cell, "tokenizer": name, "pooling": pooling, "init": init, "arch": args.arch,
             "head": args.head, "accuracy": m["accuracy"], "mcc": m["mcc"],
@@ -109,7 +157,40 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
             "tokens_per_seq": c["mean_tokens_per_seq"], "max_length": c["max_length"],
             "params": c["params"], "load_start": round(load0, 2),
             "load_end": round(os.getloadavg()[0], 2), "history": res.history,
+            "seed": args.seed, "set": overrides(args.set), "device": c.get("device"),
+            "test_predictions": preds,
             "settings": {k: v for k, v in vars(args).items() if k not in ("mirror", "work", "cells")}}
+
+
+def run_length_logreg(task, args) -> dict:
+    """The length-only control: a logistic regression on the read length alone (one-hot
+    of 20 length bins cut at training quantiles, plus log length)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+    from classifier.metrics import classification_metrics
+    c0 = cpu_seconds()
+    classes = sorted({r.label for r in task.train})
+    edges = np.unique(np.quantile([len(r.seq) for r in task.train], np.linspace(0, 1, 21)[1:-1]))
+
+    def features(recs):
+        n = np.array([len(r.seq) for r in recs], dtype=float)
+        onehot = np.eye(len(edges) + 1)[np.searchsorted(edges, n, side="right")]
+        return np.column_stack([onehot, np.log(n)])
+    y = np.array([classes.index(r.label) for r in task.train])
+    scale = StandardScaler().fit(features(task.train))
+    model = LogisticRegression(max_iter=2000, random_state=args.seed).fit(
+        scale.transform(features(task.train)), y)
+    proba = model.predict_proba(scale.transform(features(task.test)))
+    m = classification_metrics(np.array([classes.index(r.label) for r in task.test]), proba,
+                               classes)
+    cpu = round(cpu_seconds() - c0, 2)
+    return {"cell": "length-logreg", "tokenizer": "length-logreg", "pooling": "-", "init": "-",
+            "arch": "length-logreg", "head": "-", "accuracy": m["accuracy"], "mcc": m["mcc"],
+            "macro_f1": m["macro_f1"], "cpu_seconds": cpu, "mlm_cpu_seconds": 0.0,
+            "total_cpu_seconds": cpu, "epochs": 1, "seed": args.seed,
+            "test_predictions": "".join(np.base_repr(int(p), 36).lower()
+                                        for p in proba.argmax(1)),
+            "load_end": round(os.getloadavg()[0], 2)}
 
 
 def run_logreg(task, args) -> dict:
@@ -121,15 +202,15 @@ def run_logreg(task, args) -> dict:
             "arch": "kmer-logreg", "head": "-", "accuracy": m["accuracy"], "mcc": m["mcc"],
             "macro_f1": m["macro_f1"], "cpu_seconds": round(cpu_seconds() - c0, 1),
             "mlm_cpu_seconds": 0.0, "total_cpu_seconds": round(cpu_seconds() - c0, 1),
-            "epochs": 1, "load_end": round(os.getloadavg()[0], 2)}
+            "epochs": 1, "seed": args.seed, "load_end": round(os.getloadavg()[0], 2)}
 
 
-def to_markdown(res: dict) -> str:
+def to_markdown(res: dict, grid_cells: list[str] | None = None) -> str:
     seeds = sorted({r.get("settings", {}).get("seed", 0) for r in res["cells"].values()})
     seed_text = (f"seed {seeds[0]}" if len(seeds) == 1 else
                  f"seed {seeds[0]} unless the variant names another (the seed also draws the "
                  "validation reads from the training file)")
-    lines = ["# nrc: tokenizer x pooling x pretraining (tiny preset)", "",
+    lines = [f"# {res.get('title', 'nrc: tokenizer x pooling x pretraining (tiny preset)')}", "",
              f"{res['n_train']} train / {res['n_valid']} valid / {res['n_test']} test (the whole "
              f"official test split), 13 classes, {seed_text}. CPU seconds are user + sys "
              "of the run (fine-tuning incl. evaluation; MLM pretraining on the training reads "
@@ -142,13 +223,15 @@ def to_markdown(res: dict) -> str:
         best = "-" if r.get("best_epoch") is None else round(r["best_epoch"], 2)
         lr = r.get("learning_rate")
         lines.append(
-            f"| {r['tokenizer']} | {r['pooling']} | {r['init']} | {r.get('tag') or '-'} | "
+            f"| {r['tokenizer']} | {r['pooling']} | {r['init']} | {r.get('tag') or '-'}"
+            f"{'' if r.get('seed') is None else ' (seed ' + str(r['seed']) + ')'} | "
             f"{r['arch']} | {r['head']} | "
             f"{r['accuracy']:.4f} | {r['mcc']:.4f} | {r['macro_f1']:.4f} | {r['cpu_seconds']:.0f} | "
             f"{r['mlm_cpu_seconds']:.0f} | {r['total_cpu_seconds']:.0f} | {r['epochs']} ({best}) | "
             f"{'-' if lr is None else f'{lr:.3g}'} | {r.get('tokens_per_seq', '-')} | "
             f"{r.get('load_start', '-')}/{r.get('load_end', '-')} |")
-    missing = [c for c in grid() if not any(k.startswith(c) for k in res["cells"])]
+    grid_cells = grid() if grid_cells is None else grid_cells
+    missing = [c for c in grid_cells if not any(k.startswith(c) for k in res["cells"])]
     if missing:
         lines += ["", f"Not run ({len(missing)} of {len(grid())} grid cells): "
                   + ", ".join(f"`{c}`" for c in missing) + "."
@@ -158,12 +241,34 @@ def to_markdown(res: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _key(cell: str, args, seed: int) -> str:
+    key = cell + (f"/{args.tag}" if args.tag else "")
+    return key + (f"/seed{seed}" if args.seeds_given else "")
+
+
+def _run_one(cell: str, seed: int, args) -> dict:
+    """One cell at one seed (in a worker process with ``--jobs``)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    a = argparse.Namespace(**{**vars(args), "seed": seed})
+    task = load_task("nrc", mirror=args.mirror, seed=seed)
+    if cell == "length-logreg":
+        return run_length_logreg(task, a)
+    if cell.startswith("kmer-logreg"):
+        return run_logreg(task, a)
+    return run_cell(cell, task, Path(args.work), a)
+
+
+def _train_tokenizer(name: str, seed: int, args) -> str:
+    tokenizer(name, load_task("nrc", mirror=args.mirror, seed=seed), Path(args.work), seed)
+    return name
+
+
 def main() -> None:
     D = TrainConfig()  # the defaults of `classify train`: the default recipe
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--cells", default="bpe:1024/mean/scratch",
                    help="comma-separated TOKENIZER/POOLING/INIT (init: scratch or mlm), "
-                        "or kmer-logreg:6")
+                        "kmer-logreg:6 or length-logreg")
     p.add_argument("--grid", action="store_true", help="every cell of the grid and the logreg")
     p.add_argument("--arch", default=D.arch)
     p.add_argument("--preset", default=D.preset)
@@ -181,35 +286,57 @@ def main() -> None:
     p.add_argument("--mlm-lr", type=float, default=1e-3)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seeds", default=None,
+                   help="comma-separated seeds: each cell once per seed, keyed CELL/TAG/seedN")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                   help="any TrainConfig field (a classify train setting); repeatable")
+    p.add_argument("--jobs", type=int, default=1, help="cells run at a time, each in a process")
     p.add_argument("--tag", default="", help="suffix of the cell key (a variant of a cell)")
     p.add_argument("--why-missing", default=None, help="why the cells not run were not run")
     p.add_argument("--notes", default=None, help="a paragraph under the table (what the tags mean)")
+    p.add_argument("--title", default=None, help="the results file's heading")
+    p.add_argument("--prefold", action="store_true",
+                   help="fold every nrc read into the fold cache first, on every core (structure "
+                        "tokenizers then read their folds from it instead of folding in each cell)")
     p.add_argument("--mirror", default=os.environ.get("CORPORA_MIRROR"))
     p.add_argument("--work", default="/tmp/nrc-bench", help="cache of tokenizers and MLMs")
     p.add_argument("--results", default=str(RESULTS))
+    p.add_argument("--results-name", default="nrc",
+                   help="results file stem: nrc, nrc_learned, nrc_structure...")
     args = p.parse_args()
     args.lr = args.lr if args.lr == "auto" else float(args.lr)
+    args.seeds_given = args.seeds is not None
+    seeds = [int(x) for x in args.seeds.split(",")] if args.seeds else [args.seed]
+    overrides(args.set)  # a bad --set fails before any work
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    task = load_task("nrc", mirror=args.mirror, seed=args.seed)
-    work = Path(args.work)
-    work.mkdir(parents=True, exist_ok=True)
+    task = load_task("nrc", mirror=args.mirror, seed=seeds[0])
+    Path(args.work).mkdir(parents=True, exist_ok=True)
+    if args.prefold:
+        from tokenizer_lab.structure.parallel import fold_many
+        fold_many(sorted({r.seq for r in task.train + task.valid + task.test}, key=len))
     out = Path(args.results)
-    path = out / "nrc.json"
+    path, md = out / f"{args.results_name}.json", out / f"{args.results_name}.md"
     res = json.loads(path.read_text()) if path.is_file() else {"cells": {}}
     res.update({"task": "nrc", "n_train": len(task.train), "n_valid": len(task.valid),
                 "n_test": len(task.test),
                 "machine": {"cpus": os.cpu_count(), "torch": torch.__version__,
-                            "python": platform.python_version()}})
+                            "python": platform.python_version(),
+                            "gpu": torch.cuda.get_device_name(0) if torch.cuda.is_available()
+                            else None}})
     res.pop("seed", None)  # each cell records its own (settings.seed)
     if args.why_missing:
         res["why_missing"] = args.why_missing
     if args.notes:
         res["notes"] = args.notes
+    if args.title:
+        res["title"] = args.title
     cells = grid() + ["kmer-logreg:6"] if args.grid else args.cells.split(",")
+    runs = [(c, s) for s in seeds for c in cells]
+    grid_cells = grid() if args.results_name == "nrc" else []  # only nrc.md is the fixed grid
     mine: dict[str, dict] = {}  # the cells this process ran: only these replace the file's
-    for cell in cells:
-        r = run_logreg(task, args) if cell.startswith("kmer-logreg") else run_cell(cell, task, work, args)
-        key = cell + (f"/{args.tag}" if args.tag else "")
+
+    def record(cell: str, seed: int, r: dict) -> None:
+        key = _key(cell, args, seed)
         r["cell"], r["tag"] = key, args.tag
         mine[key] = r
         if path.is_file():  # another nrc.py may have added or rerun cells since this one started
@@ -219,9 +346,25 @@ def main() -> None:
                  r["total_cpu_seconds"])
         with atomic_write(path) as fh:  # after every cell: a long grid can be stopped
             json.dump(res, fh, indent=2)
-        with atomic_write(out / "nrc.md") as fh:
-            fh.write(to_markdown(res))
-    print(to_markdown(res))
+        with atomic_write(md) as fh:
+            fh.write(to_markdown(res, grid_cells))
+
+    if args.jobs <= 1:
+        for cell, seed in runs:
+            record(cell, seed, _run_one(cell, seed, args))
+    else:
+        toks = sorted({(c.split("/")[0], s) for c, s in runs if c.count("/") == 2})
+        with ProcessPoolExecutor(args.jobs, mp_context=get_context("spawn")) as pool:
+            for f in as_completed([pool.submit(_train_tokenizer, n, s, args) for n, s in toks]):
+                f.result()  # every tokenizer once, before the cells that share it
+            futures = {pool.submit(_run_one, c, s, args): (c, s) for c, s in runs}
+            for f in as_completed(futures):
+                cell, seed = futures[f]
+                try:
+                    record(cell, seed, f.result())
+                except Exception as exc:  # one failed cell must not lose the others
+                    log.error("%s seed %d failed: %r", cell, seed, exc)
+    print(to_markdown(res, grid_cells))
 
 
 if __name__ == "__main__":

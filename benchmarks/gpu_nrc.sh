@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The nrc grid rows on a lent GPU machine (one H200, 16 cores, Python 3.12 with torch and
+# transformers already there), as run through the device tool. Not part of the tests.
+#
+# Before calling it, on this machine (both folders ignored by .git/info/exclude):
+#   .whl/      wheels of what the GPU image lacks: viennarna==2.8.0 biopython==1.88
+#              rapidfuzz==3.14.6 (pip download --platform manylinux... --python-version 3.12)
+#   .devdata/  datasets/ (a copy of the mirror's nrc, nrc-original and tgm2-selex folders)
+#              and foldcache/ (LAB_FOLD_CACHE with the nrc folds, so no GPU time is spent folding)
+# Usage (device tool, carry .whl and .devdata): bash benchmarks/gpu_nrc.sh PHASE
+# Every results file is written into $OUT after every cell (what a killed run leaves comes back).
+set -uo pipefail
+phase=${1:?phase}
+python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade \
+    --target /tmp/site .whl/*.whl || exit 1
+root=$PWD
+export PYTHONPATH=/tmp/site:$root:$root/benchmarks PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
+export CORPORA_MIRROR=$root/.devdata/datasets LAB_FOLD_CACHE=$root/.devdata/foldcache
+export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+nvidia-smi -L
+nrc() { timeout --signal=INT "${LIMIT:-520}" python3 benchmarks/nrc.py --seeds 0,1,2 --threads 1 \
+        --results "$OUT" "$@"; }
+mkdir -p /tmp/prefold; python3 benchmarks/nrc.py --prefold --cells length-logreg --results /tmp/prefold \
+    --results-name prefold > "$OUT/prefold.log" 2>&1 || { tail "$OUT/prefold.log"; exit 1; }
+case $phase in
+  baseline)  # issue 20's plain rows and issue 21's structure tokenizers, default recipe
+    s=scratch; m=mean
+    learned="kmer6/$m/$s,bpe:1024/$m/$s,bpe:256/$m/$s,unigram:256/$m/$s,unigram:1024/$m/$s"
+    struct=""
+    for t in struct-bpe struct-bpe@hairpin struct-unigram struct-unigram@hairpin struct-alphabet hairpin-vocab; do
+      for v in 256 1024; do struct+="${t%@*}:$v${t#${t%@*}}/$m/$s,"; done
+    done
+    nrc --cells "$learned,${struct}length-logreg,kmer-logreg:6" --tag default --jobs 13 \
+        --results-name nrc_gpu --work /tmp/w1 > "$OUT/baseline.log" 2>&1 &
+    nrc --arch albert --cells "kmer6/$m/$s,bpe:1024/$m/$s" --tag albert --jobs 3 \
+        --results-name nrc_gpu_albert --work /tmp/w2 > "$OUT/albert.log" 2>&1 &
+    wait
+    tail -n 5 "$OUT"/*.log ;;
+  *) echo "unknown phase $phase"; exit 2 ;;
+esac
