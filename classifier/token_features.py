@@ -38,8 +38,7 @@ from dataclasses import dataclass
 
 import torch
 
-BIAS_MODES = ("none", "pairs", "bpp")
-KMER_CHANNEL_MAX = 8
+from .train_config import STRUCTURE_BIASES as BIAS_MODES  # noqa: F401  (re-exported)
 _LETTER = {"A": 0, "C": 1, "G": 2, "U": 3, "T": 3}
 ELEMENTS = "SHBIMXE"  # tokenizer_lab.structure.elements.ELEMENT_LETTERS (checked in tests)
 
