@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReadStructure:
     """A read's MFE dot-bracket and (for the bpp bias) its sparse pair probabilities."""
 
