@@ -32,7 +32,8 @@ METHOD = ("integrated gradients (captum LayerIntegratedGradients) on the input-e
           "target logit; baseline: every sequence token replaced by {baseline}, [CLS]/[SEP]/primer "
           "tokens kept; token attribution = sum over embedding dimensions; each token's attribution "
           "spread evenly over its nucleotides and summed per nucleotide (overlapping k-mers: an "
-          "inner nucleotide gets the mean of the k tokens covering it)")
+          "inner nucleotide gets the mean of the k tokens covering it); a model with structure or k-mer "
+          "inputs gets the read's own inputs in the baseline too")
 
 
 def _fixed_ids(tok) -> set[int]:
