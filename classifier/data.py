@@ -168,11 +168,17 @@ def token_lengths(tokenizer, records: Sequence[Record]) -> list[int]:
 
 
 class EncodedSet(torch.utils.data.Dataset):
-    """Encoded sequences (and labels) as the dicts the Trainer and the collator use."""
+    """Encoded sequences (and labels) as the dicts the Trainer and the collator use.
 
-    def __init__(self, input_ids: list[list[int]], labels: list[int] | None = None):
+    ``features(i, ids)`` (a :class:`classifier.token_features.TokenFeatures`) adds the
+    per-token inputs of record ``i`` for the ids the item carries, at item time.
+    """
+
+    def __init__(self, input_ids: list[list[int]], labels: list[int] | None = None,
+                 features=None):
         self.input_ids = input_ids
         self.labels = labels
+        self.features = features
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -181,6 +187,8 @@ class EncodedSet(torch.utils.data.Dataset):
         item = {"input_ids": self.input_ids[i]}
         if self.labels is not None:
             item["labels"] = self.labels[i]
+        if self.features is not None:
+            item.update(self.features(i, item["input_ids"]))
         return item
 
 
@@ -196,6 +204,8 @@ def pad_batch(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     out = {"input_ids": ids, "attention_mask": mask}
     if "labels" in items[0]:
         out["labels"] = torch.as_tensor([it["labels"] for it in items], dtype=torch.long)
+    from .token_features import pad_features  # structure and k-mer inputs, when present
+    out.update(pad_features(items, width))
     return out
 
 

@@ -31,7 +31,16 @@ def model_probabilities(loaded: LoadedModel, records, batch_size: int = 128,
         return np.pad(p, ((0, 0), (0, n - p.shape[1]))) if p.shape[1] < n else p
     set_threads(threads or loaded.config.threads)
     ids = encode(loaded.tokenizer, records, loaded.max_length, loaded.config.truncation, "input")
-    return predict_proba(loaded.model, ids, loaded.tokenizer.pad_token_id, batch_size)
+    return predict_proba(loaded.model, ids, loaded.tokenizer.pad_token_id, batch_size,
+                         model_features(loaded, records))
+
+
+def model_features(loaded: LoadedModel, records):
+    """The per-token inputs the model was trained with, for ``records`` (folded now, cached;
+    a shuffled-structure control shuffles these reads' structures too), or None."""
+    from .token_features import InputSettings, features_for
+    return features_for(InputSettings.of(loaded.model.config), loaded.tokenizer, records,
+                        loaded.config.structure_shuffle, loaded.config.seed)
 
 
 def evaluate_model(model_dir: str | Path, records, batch_size: int = 128,

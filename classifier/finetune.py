@@ -36,6 +36,7 @@ from .resume import CheckpointState, checkpoint_dir, resume_point
 from .run_types import Splits, TrainResult, prepare_splits, split_sizes
 from .runtime import PeakMemory, set_threads
 from .sampler import LengthGroupedBatches
+from .token_features import InputSettings, features_for
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,8 @@ def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: 
         enc = build_config(config.arch, config.preset, tokenizer.vocab_size, max_length,
                            len(classes), id2label, tokenizer.pad_token_id, config.dropout,
                            config.attention_dropout)
-    return build_classifier(enc, config.pooling, config.head, config.dropout, config.init)
+    return build_classifier(enc, config.pooling, config.head, config.dropout, config.init,
+                            InputSettings.of(config))
 
 
 def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
@@ -134,21 +136,33 @@ def encode_splits(config: TrainConfig, tok, splits: Splits):
     return ids, max_len, truncated, lengths
 
 
+def split_features(config: TrainConfig, tok, splits: Splits) -> dict:
+    """The per-token input builder of each split (None each when the model takes none):
+    reads folded (cached), structures shuffled within each split for the control."""
+    out = {}
+    for name, recs in (("train", splits.train), ("validation", splits.valid),
+                       ("test", splits.test)):
+        out[name] = None if recs is None else features_for(
+            InputSettings.of(config), tok, recs, config.structure_shuffle, config.seed)
+    return out
+
+
 def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
                   resume: bool = False) -> TrainResult:
     """Encode, (find the rate,) build, fit, score and save: each a named step below."""
     set_threads(config.threads)
     peak = PeakMemory().start()  # stopped when the costs are written
     ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
-    config = _resolve_learning_rate(config, tok, splits, ids, max_len, info)
+    feats = split_features(config, tok, splits)
+    config = _resolve_learning_rate(config, tok, splits, ids, max_len, info, feats["train"])
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
     model = build_model(config, tok, splits.classes, max_len)
     params = sum(p.numel() for p in model.parameters())
     log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
-    fit = _fit(config, tok, splits, ids, model, out_dir, resume)
+    fit = _fit(config, tok, splits, ids, model, out_dir, resume, feats)
     model = fit.model
-    valid_m, test_m = _final_scores(config, tok, splits, ids, model)
+    valid_m, test_m = _final_scores(config, tok, splits, ids, model, feats)
     train_s = max(fit.wall - fit.history.eval_seconds, 1e-9)
     costs = {"params": params, "train_seconds": round(train_s, 2),
              "train_wall_seconds": round(fit.wall, 2), "epochs": round(fit.epochs, 2),
@@ -177,11 +191,11 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
 
 
 def _resolve_learning_rate(config: TrainConfig, tok, splits: Splits, ids, max_len: int,
-                           info: dict) -> TrainConfig:
+                           info: dict, features=None) -> TrainConfig:
     """``--lr auto``: the range test's suggestion, recorded in ``info``; else unchanged."""
     if config.learning_rate != "auto":
         return config
-    found = _range_test(config, tok, splits, ids["train"], max_len)
+    found = _range_test(config, tok, splits, ids["train"], max_len, features=features)
     info["lr_find"] = {"requested": "auto", **found.summary()}
     return config.replace(learning_rate=found.suggestion)
 
@@ -213,7 +227,8 @@ class _Fit:
     checkpoints: Path | None
 
 
-def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: bool) -> _Fit:
+def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: bool,
+         feats: dict | None = None) -> _Fit:
     """The Trainer's epochs with early stopping, a time budget and (with an output folder)
     checkpoints that ``--resume`` continues from."""
     def compute_metrics(pred) -> dict:
@@ -233,8 +248,10 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
         args = epoch_arguments(config, scratch, config.eval_batch_size, optim="adamw_torch",
                                train_sampling_strategy="random", **saving)
         trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
-                           train_dataset=EncodedSet(ids["train"], splits.y_train),
-                           eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
+                           train_dataset=EncodedSet(ids["train"], splits.y_train,
+                                                    (feats or {}).get("train")),
+                           eval_dataset=EncodedSet(ids["validation"], splits.y_valid,
+                                                   (feats or {}).get("validation")),
                            compute_metrics=compute_metrics,
                            compute_loss_func=_class_weighted_loss(config, splits),
                            callbacks=[budget, history_cb, keeper])
@@ -261,10 +278,11 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
     return _Fit(model, history_cb, keeper, wall, cpu, epochs_run, is_main, ckpt)
 
 
-def _final_scores(config: TrainConfig, tok, splits: Splits, ids, model):
+def _final_scores(config: TrainConfig, tok, splits: Splits, ids, model, feats: dict | None = None):
     """Validation and (when there is one) test metrics of the restored best model."""
     def scores(y, part):
-        proba = predict_proba(model, ids[part], tok.pad_token_id, config.eval_batch_size)
+        proba = predict_proba(model, ids[part], tok.pad_token_id, config.eval_batch_size,
+                              (feats or {}).get(part))
         return classification_metrics(y, proba, splits.classes, splits.y_train)
     valid_m = scores(splits.y_valid, "validation")
     test_m = None if splits.test is None else scores(splits.y_test, "test")
@@ -287,7 +305,8 @@ def lr_find_records(config: TrainConfig, tok, train_records, valid_records=None,
     splits = prepare_splits(config, train_records, valid_records)
     splits.valid = []  # the range test sees training data only
     ids, max_len, _, _ = encode_splits(config, tok, splits)
-    result = _range_test(config, tok, splits, ids["train"], max_len, **options)
+    result = _range_test(config, tok, splits, ids["train"], max_len,
+                         features=split_features(config, tok, splits)["train"], **options)
     if out_dir is not None:
         write_lr_find(result, out_dir, {"train_config": config.to_dict(), "max_length": max_len,
                                         "train_sequences": len(splits.train)})

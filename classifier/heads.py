@@ -8,6 +8,19 @@ Importing this module registers it with the Auto classes, so a model directory l
 with ``AutoModelForSequenceClassification.from_pretrained(dir)`` after
 ``import classifier.heads``.
 
+Per-token inputs besides the ids (:mod:`classifier.token_features`), any of which makes
+the model :class:`LabSequenceClassifier` even with ``--pooling cls --head linear`` (then
+the [CLS] hidden state, without the stock pooler's dense layer):
+
+- ``structure_bias`` "pairs"/"bpp": an additive attention bias, the token x token pair
+  matrix times a learned scale per layer and head (:mod:`classifier.structure_bias`);
+- ``structure_channel``: a loop-type embedding added to each token's embedding;
+- ``kmer_channel`` K: the mean embedding of the token's K-mers (a 4^K + 2 table) added.
+
+The channels are added to the word embeddings and enter the encoder as
+``inputs_embeds``, so its position (and type) embeddings and LayerNorm still apply.
+A new channel table is drawn like the word embeddings (normal, initializer_range).
+
 Poolings over the tokens the attention mask keeps ([CLS] and [SEP] included):
 
 - ``cls``: the hidden state of the first token;
@@ -32,7 +45,7 @@ from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassificat
                           PretrainedConfig, PreTrainedModel)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from .train_config import HEADS, POOLINGS
+from .train_config import HEADS, KMER_CHANNEL_MAX, POOLINGS, STRUCTURE_BIASES
 
 #: Architectures whose bare encoder has a [CLS] pooler we do not use.
 _HAS_POOLER = ("albert", "bert", "roberta")
@@ -64,7 +77,9 @@ class LabClassifierConfig(PretrainedConfig):
     model_type = "aptamer-lab-classifier"
 
     def __init__(self, encoder: dict | PretrainedConfig | None = None, pooling: str = "mean",
-                 head: str = "linear", classifier_dropout: float = 0.1, **kwargs):
+                 head: str = "linear", classifier_dropout: float = 0.1,
+                 structure_bias: str = "none", structure_channel: bool = False,
+                 kmer_channel: int = 0, **kwargs):
         if isinstance(encoder, PretrainedConfig):
             encoder = encoder.to_dict()
         self.encoder = dict(encoder or {"model_type": "albert"})
@@ -73,6 +88,12 @@ class LabClassifierConfig(PretrainedConfig):
         if head not in HEADS:
             raise ValueError(f"head must be one of {HEADS}, got {head!r}")
         self.pooling, self.head, self.classifier_dropout = pooling, head, classifier_dropout
+        if structure_bias not in STRUCTURE_BIASES:
+            raise ValueError(f"structure_bias must be one of {STRUCTURE_BIASES}, got {structure_bias!r}")
+        if not 0 <= kmer_channel <= KMER_CHANNEL_MAX:
+            raise ValueError(f"kmer_channel must be 0 (off) to {KMER_CHANNEL_MAX}, got {kmer_channel}")
+        self.structure_bias, self.structure_channel = structure_bias, bool(structure_channel)
+        self.kmer_channel = int(kmer_channel)
         kwargs.setdefault("initializer_range", self.encoder.get("initializer_range", 0.02))
         super().__init__(**kwargs)
 
@@ -95,8 +116,21 @@ class LabSequenceClassifier(PreTrainedModel):
         super().__init__(config)
         enc_cfg = config.encoder_config()
         extra = {"add_pooling_layer": False} if enc_cfg.model_type in _HAS_POOLER else {}
+        if config.structure_bias != "none":
+            from .structure_bias import ATTENTION
+            extra["attn_implementation"] = ATTENTION
         self.encoder = AutoModel.from_config(enc_cfg, **extra)
         width, n = config.hidden_width, config.num_labels
+        emb = self.encoder.get_input_embeddings().embedding_dim  # ALBERT: embedding_size
+        self.loop_embeddings = self.kmer_embeddings = self.structure_scale = None
+        if config.structure_channel:
+            from .token_features import ELEMENTS
+            self.loop_embeddings = nn.Embedding(len(ELEMENTS) + 1, emb, padding_idx=0)
+        if config.kmer_channel:
+            self.kmer_embeddings = nn.Embedding(4 ** config.kmer_channel + 2, emb, padding_idx=0)
+        if config.structure_bias != "none":
+            self.structure_scale = nn.Parameter(torch.zeros(enc_cfg.num_hidden_layers,
+                                                            enc_cfg.num_attention_heads))
         self.scorer = nn.Linear(width, 1) if config.pooling == "attention" else None
         drop = config.classifier_dropout
         if config.head == "mlp":
@@ -106,10 +140,41 @@ class LabSequenceClassifier(PreTrainedModel):
             self.classifier = nn.Sequential(nn.Dropout(drop), nn.Linear(width, n))
         self.post_init()
 
-    def forward(self, input_ids=None, attention_mask=None, labels=None, **kwargs):
+    def _init_weights(self, module):
+        super()._init_weights(module)
+        if module is self and self.structure_scale is not None:
+            nn.init.zeros_(self.structure_scale)  # the plain encoder to begin with
+
+    def _inputs(self, input_ids, loop_types, kmer_ids) -> dict:
+        """``input_ids``, or with channels ``inputs_embeds`` = word + channel embeddings."""
+        if self.loop_embeddings is None and self.kmer_embeddings is None:
+            return {"input_ids": input_ids}
+        embeds = self.encoder.get_input_embeddings()(input_ids)
+        if self.loop_embeddings is not None:
+            embeds = embeds + self.loop_embeddings(_needed(loop_types, "loop_types"))
+        if self.kmer_embeddings is not None:
+            kmer_ids = _needed(kmer_ids, "kmer_ids")
+            count = (kmer_ids > 0).sum(-1, keepdim=True).clamp(min=1).to(embeds.dtype)
+            embeds = embeds + self.kmer_embeddings(kmer_ids).sum(-2) / count
+        return {"inputs_embeds": embeds}
+
+    def forward(self, input_ids=None, attention_mask=None, labels=None, structure_bias=None,
+                loop_types=None, kmer_ids=None, **kwargs):
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        inputs = self._inputs(input_ids, loop_types, kmer_ids)
+        mask, bias = attention_mask, None
+        if self.structure_scale is not None:
+            from .structure_bias import KWARG, LayerBias, additive_mask
+            dtype = self.structure_scale.dtype
+            mask = additive_mask(attention_mask, dtype)
+            bias = LayerBias(_needed(structure_bias, "structure_bias").to(dtype),
+                             self.structure_scale, mask)
+            inputs[KWARG] = bias
+        hidden = self.encoder(attention_mask=mask, **inputs).last_hidden_state
+        if bias is not None and bias.calls == 0:
+            raise ValueError(f"{self.config.encoder['model_type']}: its attention does not take "
+                             "the structure bias; use --arch bert or albert")
         scores = self.scorer(hidden).squeeze(-1) if self.scorer is not None else None
         logits = self.classifier(pool(hidden, attention_mask, self.config.pooling, scores))
         loss = None
@@ -127,21 +192,32 @@ class LabSequenceClassifier(PreTrainedModel):
                              f"unexpected {unexpected[:3]})")
 
 
+def _needed(value, name: str):
+    if value is None:
+        raise ValueError(f"this model takes {name} (per-token inputs it was trained with); "
+                         "build them with classifier.token_features")
+    return value
+
+
 def build_classifier(encoder_config: PretrainedConfig, pooling: str, head: str,
-                     dropout: float, init: str | None = None):
+                     dropout: float, init: str | None = None, inputs=None):
     """A new classification model with ``pooling``/``head`` on ``encoder_config``.
 
     ``encoder_config`` carries the labels (num_labels, id2label); ``init`` is a
-    masked-LM directory whose encoder weights are loaded.
+    masked-LM directory whose encoder weights are loaded; ``inputs`` an
+    :class:`~classifier.token_features.InputSettings` (per-token inputs besides the ids).
     """
-    if uses_stock_class(pooling, head):
+    extra = {} if inputs is None else {"structure_bias": inputs.structure_bias,
+                                       "structure_channel": inputs.structure_channel,
+                                       "kmer_channel": inputs.kmer_channel}
+    if uses_stock_class(pooling, head) and not (inputs is not None and inputs.any):
         if init:
             return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config)
         return AutoModelForSequenceClassification.from_config(encoder_config)
     cfg = LabClassifierConfig(encoder_config, pooling=pooling, head=head,
                               classifier_dropout=dropout, id2label=encoder_config.id2label,
                               label2id=encoder_config.label2id,
-                              pad_token_id=encoder_config.pad_token_id)
+                              pad_token_id=encoder_config.pad_token_id, **extra)
     model = LabSequenceClassifier(cfg)
     if init:
         model.load_encoder(init)

@@ -30,6 +30,7 @@ from labkit.atomic import atomic_write
 from labkit.progress import progress
 
 from .data import pad_batch
+from .predict import item
 from .runtime import set_threads
 from .sampler import LengthGroupedBatches
 
@@ -84,19 +85,21 @@ def suggest(lrs, smoothed) -> dict:
             "steepest_lr": steep}
 
 
-def _batches(train_ids, labels, batch_size: int, seed: int, pad_id: int):
-    """Endless training batches, length-grouped as in training."""
+def _batches(train_ids, labels, batch_size: int, seed: int, pad_id: int, features=None):
+    """Endless training batches, length-grouped as in training (with the per-token inputs
+    of ``features``, if any)."""
     sampler = LengthGroupedBatches([len(x) for x in train_ids], batch_size, seed=seed)
     while True:
         order = list(sampler)
         for i in range(0, len(order) - batch_size + 1 or 1, batch_size):
             idx = order[i:i + batch_size]
-            yield pad_batch([{"input_ids": train_ids[j], "labels": labels[j]} for j in idx], pad_id)
+            yield pad_batch([{**item(train_ids, j, features), "labels": labels[j]} for j in idx],
+                            pad_id)
 
 
 def find_lr(config, model, train_ids, y_train, pad_id: int, start_lr: float = 1e-6,
             end_lr: float = 1.0, steps: int = 200, diverge: float = 4.0,
-            beta: float = 0.98) -> LrFind:
+            beta: float = 0.98, features=None) -> LrFind:
     """The range test on ``model`` (a fresh one: it is trained, then thrown away) with the
     batch size, weight decay, clipping, seed and threads of ``config``."""
     if not 0 < start_lr < end_lr:
@@ -108,7 +111,7 @@ def find_lr(config, model, train_ids, y_train, pad_id: int, start_lr: float = 1e
     opt = torch.optim.AdamW(model.parameters(), lr=start_lr, weight_decay=config.weight_decay)
     factor = (end_lr / start_lr) ** (1 / max(steps - 1, 1))
     lrs, losses, smoothed, diverged = [], [], [], None
-    batches = _batches(train_ids, y_train, config.batch_size, config.seed, pad_id)
+    batches = _batches(train_ids, y_train, config.batch_size, config.seed, pad_id, features)
     t0 = time.perf_counter()
     for step in progress(range(steps), desc="lr-find", total=steps):
         lr = start_lr * factor ** step

@@ -29,8 +29,10 @@ def length_batches(id_lists: list[list[int]], batch_size: int) -> list[list[int]
 
 
 @torch.no_grad()
-def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int = 128) -> np.ndarray:
-    """(n, n_classes) probabilities from a sequence-classification model in eval mode."""
+def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int = 128,
+                  features=None) -> np.ndarray:
+    """(n, n_classes) probabilities from a sequence-classification model in eval mode;
+    ``features(i, ids)`` gives the per-token inputs of sequence ``i``, if the model takes any."""
     n_classes = model.config.num_labels
     out = np.zeros((len(id_lists), n_classes))
     if not id_lists:
@@ -40,13 +42,18 @@ def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int
     device = next(model.parameters()).device
     try:
         for idx in length_batches(id_lists, batch_size):
-            batch = pad_batch([{"input_ids": id_lists[i]} for i in idx], pad_id)
-            logits = model(input_ids=batch["input_ids"].to(device),
-                           attention_mask=batch["attention_mask"].to(device)).logits
+            batch = pad_batch([item(id_lists, i, features) for i in idx], pad_id)
+            logits = model(**{k: v.to(device) for k, v in batch.items()}).logits
             out[idx] = softmax(logits.float().cpu().numpy())
     finally:
         model.train(was_training)
     return out
+
+
+def item(id_lists: list[list[int]], i: int, features=None) -> dict:
+    """The collator's item for sequence ``i``: its ids and per-token inputs."""
+    ids = id_lists[i]
+    return {"input_ids": ids, **(features(i, ids) if features is not None else {})}
 
 
 def write_predictions(path: str | Path, records, probs: np.ndarray, classes: list[str]) -> Path:

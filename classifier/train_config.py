@@ -29,6 +29,9 @@ EARLY_STOPPING_METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 #: Poolings and heads of :mod:`classifier.heads` (written here so the config needs no torch).
 POOLINGS = ("cls", "mean", "max", "attention")
 HEADS = ("linear", "mlp")
+#: Attention biases from the read's structure (:mod:`classifier.structure_bias`).
+STRUCTURE_BIASES = ("none", "pairs", "bpp")
+KMER_CHANNEL_MAX = 8
 
 
 #: Fields that fine-tuning and pretraining share, each written once: default and metadata.
@@ -86,6 +89,20 @@ class TrainConfig(SavedConfig):
     head: str = field(default="linear", metadata={
         "help": "Classifier on the pooled vector: linear, or mlp (dense, GELU, linear).",
         "choices": HEADS})
+    structure_bias: str = field(default="none", metadata={
+        "help": "Attention bias from the read's fold: pairs (1 where two tokens' nucleotides "
+                "pair in the MFE structure, averaged over the tokens' nucleotides) or bpp "
+                "(ViennaRNA base-pair probabilities), times a learned scale per layer and head "
+                "(starts at 0).", "choices": STRUCTURE_BIASES})
+    structure_channel: bool = field(default=False, metadata={
+        "help": "Add a loop-type embedding (stem, hairpin, bulge, interior, multiloop, external, "
+                "dangling end; a token's majority) to each token's embedding."})
+    kmer_channel: int = field(default=0, metadata={
+        "help": "Add to each token's embedding the mean embedding of its overlapping K-mers "
+                "(0: off)."})
+    structure_shuffle: bool = field(default=False, metadata={
+        "help": "Control: give each read the structure of another read of the same length "
+                "(seeded; a read of unique length gets the nearest length's, cut or extended)."})
     patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
     metric: str = field(default="mcc", metadata={
         "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
@@ -128,6 +145,15 @@ class TrainConfig(SavedConfig):
             raise ValueError(f"patience must be 0 (off) or more, got {self.patience}")
         if self.checkpoint_seconds < 0:
             raise ValueError(f"checkpoint_seconds must be 0 or more, got {self.checkpoint_seconds}")
+        if not 0 <= self.kmer_channel <= KMER_CHANNEL_MAX:
+            raise ValueError(f"kmer_channel must be 0 (off) to {KMER_CHANNEL_MAX}, got {self.kmer_channel}")
+        if self.structure_shuffle and self.structure_bias == "none" and not self.structure_channel:
+            raise ValueError("structure_shuffle shuffles the structure inputs; turn on "
+                             "structure_bias or structure_channel")
+        if self.arch == "kmer-logreg" and (self.structure_bias != "none" or self.structure_channel
+                                           or self.kmer_channel):
+            raise ValueError("the kmer-logreg baseline takes no structure or k-mer channel inputs; "
+                             "choose a neural --arch")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, got {self.threads}")
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..artifacts import LoadedModel, load_model_dir
 from ..data import encode
+from ..evaluate import model_features
 from ..errors import ClassifierError
 from ..metrics import softmax
 from ..runtime import set_threads
@@ -31,7 +32,8 @@ METHOD = ("integrated gradients (captum LayerIntegratedGradients) on the input-e
           "target logit; baseline: every sequence token replaced by {baseline}, [CLS]/[SEP]/primer "
           "tokens kept; token attribution = sum over embedding dimensions; each token's attribution "
           "spread evenly over its nucleotides and summed per nucleotide (overlapping k-mers: an "
-          "inner nucleotide gets the mean of the k tokens covering it)")
+          "inner nucleotide gets the mean of the k tokens covering it); a model with structure or k-mer "
+          "inputs gets the read's own inputs in the baseline too")
 
 
 def _fixed_ids(tok) -> set[int]:
@@ -72,7 +74,8 @@ def explain_records(loaded: LoadedModel, records, config: ExplainConfig = Explai
     ids = encode(tok, records, loaded.max_length, loaded.config.truncation, "explain")
     replace = {"pad": tok.pad_token_id, "unk": 1, "mask": 4}[config.baseline]
     atts = integrated_gradients(loaded.model, ids, tok.pad_token_id, _fixed_ids(tok), replace,
-                                target, config.n_steps, config.batch_size)
+                                target, config.n_steps, config.batch_size,
+                                features=model_features(loaded, records))
     folds = folds if do_fold else None
     seqs = []
     for k, (rec, seq, a, row) in enumerate(zip(records, norm, atts, ids)):

@@ -31,6 +31,10 @@ from tokenizer_lab.structure.fold import FoldParams
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS folds (energy TEXT NOT NULL, seq TEXT NOT NULL, "
            "structure TEXT NOT NULL, mfe REAL NOT NULL, PRIMARY KEY (energy, seq)) WITHOUT ROWID")
+#: Base-pair probabilities (:mod:`tokenizer_lab.structure.pairs`): one BLOB per string,
+#: plain little-endian arrays (never pickled), keyed like the folds plus the cutoff.
+_BPP_SCHEMA = ("CREATE TABLE IF NOT EXISTS bpp (energy TEXT NOT NULL, seq TEXT NOT NULL, "
+               "pairs BLOB NOT NULL, PRIMARY KEY (energy, seq)) WITHOUT ROWID")
 _BATCH = 500  # SQLite's default limit on bound parameters is 999 (older builds)
 
 
@@ -57,6 +61,7 @@ class FoldCache:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(_SCHEMA)
+            conn.execute(_BPP_SCHEMA)
             conn.commit()
             self._conn = conn
         return self._conn
@@ -85,6 +90,26 @@ class FoldCache:
         with conn:
             conn.executemany("INSERT OR REPLACE INTO folds VALUES (?, ?, ?, ?)",
                              [(key, s, st, m) for s, st, m in items])
+
+    def get_blobs(self, strings: Iterable[str], key: str) -> dict[str, bytes]:
+        """The cached base-pair probability blobs among ``strings`` under ``key``."""
+        conn = self._connect()
+        wanted = list(dict.fromkeys(strings))
+        found: dict[str, bytes] = {}
+        for k in range(0, len(wanted), _BATCH):
+            chunk = wanted[k:k + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            rows = conn.execute(f"SELECT seq, pairs FROM bpp WHERE energy = ? AND seq IN ({marks})",
+                                [key, *chunk])
+            found.update((seq, bytes(blob)) for seq, blob in rows)
+        return found
+
+    def put_blobs(self, items: Sequence[tuple[str, bytes]], key: str) -> None:
+        """Store (string, blob) pairs under ``key`` in one transaction."""
+        if items:
+            with self._connect() as conn:
+                conn.executemany("INSERT OR REPLACE INTO bpp VALUES (?, ?, ?)",
+                                 [(key, s, b) for s, b in items])
 
     def __bool__(self) -> bool:
         return True  # an empty cache is still a cache (``cache or default`` must keep it)

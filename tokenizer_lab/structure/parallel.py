@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 
@@ -40,29 +40,31 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _fold_chunk(args: tuple[list[str], FoldParams]) -> list[tuple[str, float]]:
-    strings, params = args
-    return fold_strings(strings, params)
+def _fold_chunk(args: tuple[list[str], FoldParams, Callable]) -> list:
+    strings, params, work = args
+    return work(strings, params)
 
 
 def fold_strings_parallel(strings: list[str], params: FoldParams, workers: int | None = None,
-                          desc: str = "folding") -> list[tuple[str, float]]:
+                          desc: str = "folding", work: Callable = fold_strings) -> list:
     """Fold distinct strings, in worker processes when there are enough of them.
 
     Each chunk loads its energy set inside the worker (see ``fold.energy_set``), so
-    the parameters never depend on a worker's history.
+    the parameters never depend on a worker's history. ``work(strings, params)`` folds
+    one chunk: MFE structures by default, or e.g. base-pair probabilities
+    (:func:`tokenizer_lab.structure.pairs.bpp_strings`); a module-level function.
     """
     workers = default_workers() if workers is None else max(1, workers)
     chunks = [strings[k:k + CHUNK] for k in range(0, len(strings), CHUNK)]
-    out: list[tuple[str, float]] = []
+    out: list = []
     if workers == 1 or len(strings) < MIN_PARALLEL:
         for chunk in progress(chunks, desc=desc, total=len(chunks), unit="chunk"):
-            out.extend(fold_strings(chunk, params))
+            out.extend(work(chunk, params))
         return out
     # fork is cheap and inherits the imported RNA module; the platform default elsewhere.
     ctx = get_context("fork") if os.name == "posix" else get_context()
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)), mp_context=ctx) as pool:
-        results = pool.map(_fold_chunk, [(c, params) for c in chunks])
+        results = pool.map(_fold_chunk, [(c, params, work) for c in chunks])
         for part in progress(results, desc=desc, total=len(chunks), unit="chunk"):
             out.extend(part)
     return out
