@@ -24,7 +24,10 @@ import torch
 from transformers import AutoConfig, Trainer, set_seed
 
 
+from tokenizer_lab.sampling import check_sampling
+
 from .artifacts import save_model_dir
+from .augment import segmentation_average, training_set
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .train_config import SCORES, TrainConfig
 from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
@@ -138,6 +141,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
                   resume: bool = False) -> TrainResult:
     """Encode, (find the rate,) build, fit, score and save: each a named step below."""
     set_threads(config.threads)
+    check_sampling(tok.spec.algorithm, config.segmentation_sampling)  # before any work
     peak = PeakMemory().start()  # stopped when the costs are written
     ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
     config = _resolve_learning_rate(config, tok, splits, ids, max_len, info)
@@ -146,9 +150,9 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
     params = sum(p.numel() for p in model.parameters())
     log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
-    fit = _fit(config, tok, splits, ids, model, out_dir, resume)
+    fit = _fit(config, tok, splits, ids, max_len, model, out_dir, resume)
     model = fit.model
-    valid_m, test_m = _final_scores(config, tok, splits, ids, model)
+    valid_m, test_m = _final_scores(config, tok, splits, ids, max_len, model)
     train_s = max(fit.wall - fit.history.eval_seconds, 1e-9)
     costs = {"params": params, "train_seconds": round(train_s, 2),
              "train_wall_seconds": round(fit.wall, 2), "epochs": round(fit.epochs, 2),
@@ -213,7 +217,8 @@ class _Fit:
     checkpoints: Path | None
 
 
-def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: bool) -> _Fit:
+def _fit(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model, out_dir,
+         resume: bool) -> _Fit:
     """The Trainer's epochs with early stopping, a time budget and (with an output folder)
     checkpoints that ``--resume`` continues from."""
     def compute_metrics(pred) -> dict:
@@ -232,12 +237,14 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
           else contextlib.nullcontext(str(ckpt))) as scratch:
         args = epoch_arguments(config, scratch, config.eval_batch_size, optim="adamw_torch",
                                train_sampling_strategy="random", **saving)
+        train_set, epoch_callbacks = training_set(config, tok, splits.train, splits.y_train,
+                                                  ids["train"], max_len)
         trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
-                           train_dataset=EncodedSet(ids["train"], splits.y_train),
+                           train_dataset=train_set,
                            eval_dataset=EncodedSet(ids["validation"], splits.y_valid),
                            compute_metrics=compute_metrics,
                            compute_loss_func=_class_weighted_loss(config, splits),
-                           callbacks=[budget, history_cb, keeper])
+                           callbacks=[budget, history_cb, keeper, *epoch_callbacks])
         if config.group_by_length:
             trainer.length_sampler = LengthGroupedBatches(
                 [len(x) for x in ids["train"]], config.batch_size, seed=config.seed)
@@ -261,13 +268,15 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
     return _Fit(model, history_cb, keeper, wall, cpu, epochs_run, is_main, ckpt)
 
 
-def _final_scores(config: TrainConfig, tok, splits: Splits, ids, model):
-    """Validation and (when there is one) test metrics of the restored best model."""
-    def scores(y, part):
-        proba = predict_proba(model, ids[part], tok.pad_token_id, config.eval_batch_size)
+def _final_scores(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model):
+    """Validation and (when there is one) test metrics of the restored best model; the
+    test split's averaged over ``config.test_segmentations`` segmentations."""
+    def scores(y, proba):
         return classification_metrics(y, proba, splits.classes, splits.y_train)
-    valid_m = scores(splits.y_valid, "validation")
-    test_m = None if splits.test is None else scores(splits.y_test, "test")
+    valid_m = scores(splits.y_valid, predict_proba(model, ids["validation"], tok.pad_token_id,
+                                                   config.eval_batch_size))
+    test_m = None if splits.test is None else scores(splits.y_test, segmentation_average(
+        model, tok, splits.test, ids["test"], config, max_len, config.eval_batch_size))
     return valid_m, test_m
 
 
