@@ -146,3 +146,20 @@ def test_bad_combinations_are_one_line_errors(data, tmp_path):
     assert exit_code(classify_main, args) == 0
     assert exit_code(classify_main, ["evaluate", "--model", str(tmp_path / "m"), "--data",
                                      str(d / "test.csv"), "--test-segmentations", "3"]) == 1
+
+
+def test_ablation_takes_the_settings_into_its_fingerprint_and_checks_them():
+    from classifier.ablation.ablation_config import AblationError, load_config
+    from classifier.ablation.cell import train_config
+    from classifier.ablation.runner import check_grid
+
+    base = load_config(None, task="selex-sim", tokenizers="kmer:3,bpe:64,unigram:64")
+    on = base.with_(segmentation_sampling=0.1, test_segmentations=3, crop=0.1)
+    check_grid(on)  # k-mers: one segmentation, nothing to refuse
+    tcfg = train_config(on, 0, None)
+    assert (tcfg.segmentation_sampling, tcfg.test_segmentations, tcfg.crop) == (0.1, 3, 0.1)
+    assert on.fingerprint() != base.fingerprint()
+    assert base.with_(crop=0.2).fingerprint() != base.with_(crop=0.1).fingerprint()
+    with pytest.raises(AblationError, match="tokenizer wordpiece:64: segmentation sampling 0.1 "
+                                            "needs a bpe or unigram tokenizer"):
+        check_grid(on.with_(tokenizers=on.tokenizers + (type(on.tokenizers[0]).parse("wordpiece:64"),)))
