@@ -104,9 +104,10 @@ class TrainConfig(SavedConfig):
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
     segmentation_sampling: float = field(default=0.0, metadata={
         "help": "A fresh sampled segmentation of each training read every epoch (seeded by "
-                "seed and epoch): the BPE-dropout probability for bpe, alpha for unigram "
-                "(0.1 is usual for both); char and k-mer tokenizers have one segmentation "
-                "(no-op), wordpiece and structure-aware ones refuse it. 0: off."})
+                "seed and epoch): the BPE-dropout probability for bpe (0.1 is usual), alpha "
+                "for unigram (smaller: flatter, more tokens); char and k-mer tokenizers have "
+                "one segmentation (no-op), wordpiece and structure-aware ones refuse it. "
+                "0: off."})
     test_segmentations: int = field(default=1, metadata={
         "help": "Test-time averaging: class probabilities on the test split averaged over the "
                 "best segmentation and N-1 sampled ones (needs segmentation_sampling). "

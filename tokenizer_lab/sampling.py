@@ -43,27 +43,38 @@ SAMPLED = {"bpe": "BPE-dropout probability p in (0, 1)",
 ONE_SEGMENTATION = ("char", "kmer")
 
 
-def sampler_for(tok, amount: float) -> "SegmentationSampler | None":
-    """The sampler of ``tok`` at ``amount``; None where sampling is a no-op (or off).
+def check_sampling(algorithm: str, amount: float) -> bool:
+    """Whether ``algorithm`` samples at ``amount`` (False: off, or one segmentation only).
 
-    Raises :class:`TokenizerError` (one line) for a tokenizer without sampling or an
-    amount out of range.
+    Raises :class:`TokenizerError` (one line) for an algorithm without sampling or an
+    amount out of its range.
+
+    >>> check_sampling("bpe", 0.1), check_sampling("kmer", 0.1), check_sampling("bpe", 0)
+    (True, False, False)
+    >>> check_sampling("wordpiece", 0.1)
+    Traceback (most recent call last):
+    tokenizer_lab.errors.TokenizerError: segmentation sampling 0.1 needs a bpe or unigram tokenizer; this one is wordpiece (greedy longest match, no sampled form); set it to 0
     """
-    algo = tok.spec.algorithm
-    if not amount or algo in ONE_SEGMENTATION:
-        return None
-    if algo not in SAMPLED:
-        why = ("greedy longest-match, no sampled form" if algo == "wordpiece"
+    if not amount or algorithm in ONE_SEGMENTATION:
+        return False
+    if algorithm not in SAMPLED:
+        why = ("greedy longest match, no sampled form" if algorithm == "wordpiece"
                else "its text is cut at folded structure elements")
         raise TokenizerError(f"segmentation sampling {amount} needs a bpe or unigram tokenizer; "
-                             f"this one is {algo} ({why}); set it to 0")
-    if algo == "bpe" and not 0 < amount < 1:
+                             f"this one is {algorithm} ({why}); set it to 0")
+    if algorithm == "bpe" and not 0 < amount < 1:
         raise TokenizerError(f"segmentation sampling for bpe is the BPE-dropout probability; "
                              f"expected a number in (0, 1), got {amount}")
     if amount < 0:
         raise TokenizerError(f"segmentation sampling for unigram is alpha; expected a number "
                              f"above 0, got {amount}")
-    return SegmentationSampler(tok, amount)
+    return True
+
+
+def sampler_for(tok, amount: float) -> "SegmentationSampler | None":
+    """The sampler of ``tok`` at ``amount``; None where sampling is a no-op (or off).
+    Refusals as :func:`check_sampling`."""
+    return SegmentationSampler(tok, amount) if check_sampling(tok.spec.algorithm, amount) else None
 
 
 class SegmentationSampler:
@@ -215,4 +226,4 @@ def sample_unigram(text: str, pieces: dict[str, tuple[int, float]], max_piece: i
 
 
 __all__ = ["ONE_SEGMENTATION", "SAMPLED", "SegmentationSampler", "bpe_dropout",
-           "sample_unigram", "sampler_for"]
+           "check_sampling", "sample_unigram", "sampler_for"]
