@@ -36,6 +36,13 @@ def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
                        label_from="column" if label_column is not None else "auto")
 
 
+#: --test-segmentations of evaluate and predict: TrainConfig's field, unset = the model's own.
+test_segmentations_option = dataclass_options(
+    TrainConfig, only=("test_segmentations",), overlay=True,
+    override={"test_segmentations": {"show_default": "the model's",
+                                     "type": click.IntRange(1)}})
+
+
 class LearningRate(click.ParamType):
     """A positive number or ``auto``."""
 
@@ -117,7 +124,8 @@ def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, 
 
 #: TrainConfig fields a range test does not use (the schedule, stopping, the baseline).
 LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", "patience",
-                  "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c")
+                  "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c",
+                  "segmentation_sampling", "test_segmentations", "crop")
 
 
 @cli.command("lr-find")
@@ -172,9 +180,10 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
                                       "the file, or leave those rows out (with a warning).")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
+@test_segmentations_option
 @read_options
-def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alphabet, iupac,
-             seq_column, label_column) -> None:
+def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, test_segmentations, fmt,
+             alphabet, iupac, seq_column, label_column) -> None:
     """Metrics of a trained model on labelled data (over the whole set)."""
     from labkit.atomic import atomic_write
 
@@ -182,7 +191,7 @@ def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alp
     from .inputs import read_files
 
     records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
-    m = evaluate_model(model_dir, records, batch_size, threads, unknown_labels)
+    m = evaluate_model(model_dir, records, batch_size, threads, unknown_labels, test_segmentations)
     if out:
         with atomic_write(out) as fh:
             json.dump(m, fh, indent=2)
@@ -200,15 +209,17 @@ def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alp
 @click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
 @click.option("--batch-size", type=int, default=128, show_default=True)
 @click.option("--threads", type=int, default=None)
+@test_segmentations_option
 @read_options
-def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
+def predict(model_dir, data, out, batch_size, threads, test_segmentations, fmt, alphabet, iupac,
+            seq_column, label_column) -> None:
     """Predicted label and probability per class for each sequence."""
     from .evaluate import predict_file
     from .inputs import read_files
 
     opts = _read_opts(fmt, alphabet, iupac, seq_column, label_column)
     records = read_files([data], opts)
-    path, n = predict_file(model_dir, records, out, batch_size, threads)
+    path, n = predict_file(model_dir, records, out, batch_size, threads, test_segmentations)
     click.echo(f"{n} predictions written to {path}")
 
 

@@ -155,9 +155,18 @@ def encode(tokenizer, records: Sequence[Record], max_length: int, truncation: bo
                 raise LabError(f"{_where(rec)}: record {rec.id!r} of the {split} split is "
                                f"{len(ids)} tokens long; the model takes at most {max_length} "
                                f"(turn truncation on or train with a larger --max-length)")
-            ids = ids[:max_length - 1] + ids[-1:]
+            ids = cut(ids, max_length)
         out.append(ids)
     return out
+
+
+def cut(ids: list[int], max_length: int) -> list[int]:
+    """The first ``max_length - 1`` ids and the last ([SEP]).
+
+    >>> cut([2, 7, 8, 9, 3], 4)
+    [2, 7, 8, 3]
+    """
+    return ids[:max_length - 1] + ids[-1:]
 
 
 def token_lengths(tokenizer, records: Sequence[Record]) -> list[int]:

@@ -24,7 +24,10 @@ import torch
 from transformers import AutoConfig, Trainer, set_seed
 
 
+from tokenizer_lab.sampling import check_sampling
+
 from .artifacts import save_model_dir
+from .augment import segmentation_average, training_set
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .train_config import SCORES, TrainConfig
 from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
@@ -151,6 +154,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
                   resume: bool = False) -> TrainResult:
     """Encode, (find the rate,) build, fit, score and save: each a named step below."""
     set_threads(config.threads)
+    check_sampling(tok.spec.algorithm, config.segmentation_sampling)  # before any work
     peak = PeakMemory().start()  # stopped when the costs are written
     ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
     feats = split_features(config, tok, splits)
@@ -160,9 +164,9 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
     params = sum(p.numel() for p in model.parameters())
     log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
-    fit = _fit(config, tok, splits, ids, model, out_dir, resume, feats)
+    fit = _fit(config, tok, splits, ids, max_len, model, out_dir, resume, feats)
     model = fit.model
-    valid_m, test_m = _final_scores(config, tok, splits, ids, model, feats)
+    valid_m, test_m = _final_scores(config, tok, splits, ids, max_len, model, feats)
     train_s = max(fit.wall - fit.history.eval_seconds, 1e-9)
     costs = {"params": params, "train_seconds": round(train_s, 2),
              "train_wall_seconds": round(fit.wall, 2), "epochs": round(fit.epochs, 2),
@@ -227,8 +231,8 @@ class _Fit:
     checkpoints: Path | None
 
 
-def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: bool,
-         feats: dict | None = None) -> _Fit:
+def _fit(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model, out_dir,
+         resume: bool, feats: dict | None = None) -> _Fit:
     """The Trainer's epochs with early stopping, a time budget and (with an output folder)
     checkpoints that ``--resume`` continues from."""
     def compute_metrics(pred) -> dict:
@@ -247,14 +251,15 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
           else contextlib.nullcontext(str(ckpt))) as scratch:
         args = epoch_arguments(config, scratch, config.eval_batch_size, optim="adamw_torch",
                                train_sampling_strategy="random", **saving)
+        train_set, epoch_callbacks = training_set(config, tok, splits.train, splits.y_train,
+                                                  ids["train"], max_len, (feats or {}).get("train"))
         trainer = _Trainer(model=model, args=args, data_collator=PadCollator(tok.pad_token_id),
-                           train_dataset=EncodedSet(ids["train"], splits.y_train,
-                                                    (feats or {}).get("train")),
+                           train_dataset=train_set,
                            eval_dataset=EncodedSet(ids["validation"], splits.y_valid,
                                                    (feats or {}).get("validation")),
                            compute_metrics=compute_metrics,
                            compute_loss_func=_class_weighted_loss(config, splits),
-                           callbacks=[budget, history_cb, keeper])
+                           callbacks=[budget, history_cb, keeper, *epoch_callbacks])
         if config.group_by_length:
             trainer.length_sampler = LengthGroupedBatches(
                 [len(x) for x in ids["train"]], config.batch_size, seed=config.seed)
@@ -278,14 +283,19 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, model, out_dir, resume: 
     return _Fit(model, history_cb, keeper, wall, cpu, epochs_run, is_main, ckpt)
 
 
-def _final_scores(config: TrainConfig, tok, splits: Splits, ids, model, feats: dict | None = None):
-    """Validation and (when there is one) test metrics of the restored best model."""
-    def scores(y, part):
-        proba = predict_proba(model, ids[part], tok.pad_token_id, config.eval_batch_size,
-                              (feats or {}).get(part))
+def _final_scores(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model,
+                  feats: dict | None = None):
+    """Validation and (when there is one) test metrics of the restored best model; the
+    test split's averaged over ``config.test_segmentations`` segmentations."""
+    feats = feats or {}
+
+    def scores(y, proba):
         return classification_metrics(y, proba, splits.classes, splits.y_train)
-    valid_m = scores(splits.y_valid, "validation")
-    test_m = None if splits.test is None else scores(splits.y_test, "test")
+    valid_m = scores(splits.y_valid, predict_proba(model, ids["validation"], tok.pad_token_id,
+                                                   config.eval_batch_size, feats.get("validation")))
+    test_m = None if splits.test is None else scores(splits.y_test, segmentation_average(
+        model, tok, splits.test, ids["test"], config, max_len, config.eval_batch_size,
+        feats.get("test")))
     return valid_m, test_m
 
 

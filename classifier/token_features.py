@@ -166,9 +166,13 @@ class TokenFeatures:
     def __init__(self, tok, seqs: list[str], structures: list | None, settings: InputSettings):
         self.tok, self.seqs, self.structures, self.settings = tok, seqs, structures, settings
 
-    def __call__(self, i: int, ids: list[int]) -> dict:
+    def __call__(self, i: int, ids: list[int], seq: str | None = None) -> dict:
+        """``seq``: the read as the ids spell it when a crop changed it (k-mer inputs only:
+        the structure inputs come from the whole read's fold, so TrainConfig refuses crop
+        with them)."""
         structure = self.structures[i] if self.structures is not None else None
-        return token_features(self.seqs[i], list(ids), self.tok, structure, self.settings)
+        return token_features(self.seqs[i] if seq is None else seq, list(ids), self.tok,
+                              structure, self.settings)
 
 
 def features_for(settings: InputSettings, tok, records, shuffle: bool = False,

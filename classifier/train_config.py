@@ -119,6 +119,20 @@ class TrainConfig(SavedConfig):
     init: str | None = field(default=None, metadata={"help": "Masked-LM directory (classify pretrain) to fine-tune from.", "unset": "a fresh model"})
     kmer_k: int = field(default=5, metadata={"help": "k of the kmer-logreg baseline."})
     logreg_c: float = field(default=1.0, metadata={"help": "Inverse regularisation of the baseline."})
+    segmentation_sampling: float = field(default=0.0, metadata={
+        "help": "A fresh sampled segmentation of each training read every epoch (seeded by "
+                "seed and epoch): the BPE-dropout probability for bpe (0.1 is usual), alpha "
+                "for unigram (smaller: flatter, more tokens); char and k-mer tokenizers have "
+                "one segmentation (no-op), wordpiece and structure-aware ones refuse it. "
+                "0: off."})
+    test_segmentations: int = field(default=1, metadata={
+        "help": "Test-time averaging: class probabilities on the test split averaged over the "
+                "best segmentation and N-1 sampled ones (needs segmentation_sampling). "
+                "1: the best only."})
+    crop: float = field(default=0.0, metadata={
+        "help": "Each epoch each training read loses a random prefix and a random suffix of "
+                "up to this share of its length (of the region between constant primers, "
+                "which stay); never the validation or test reads. 0: off."})
     checkpoint_seconds: float = field(default=60.0, metadata={
         "help": "Save a checkpoint for --resume at the end of an epoch once this many seconds "
                 "passed since the last (0: every epoch)."})
@@ -154,6 +168,22 @@ class TrainConfig(SavedConfig):
                                            or self.kmer_channel):
             raise ValueError("the kmer-logreg baseline takes no structure or k-mer channel inputs; "
                              "choose a neural --arch")
+        if self.segmentation_sampling < 0:
+            raise ValueError(f"segmentation_sampling must be 0 (off) or more, "
+                             f"got {self.segmentation_sampling}")
+        if self.test_segmentations < 1:
+            raise ValueError(f"test_segmentations must be at least 1, got {self.test_segmentations}")
+        if self.test_segmentations > 1 and not self.segmentation_sampling:
+            raise ValueError(f"test_segmentations {self.test_segmentations} averages sampled "
+                             "segmentations; it needs segmentation_sampling above 0")
+        if not 0 <= self.crop < 0.5:
+            raise ValueError(f"crop must be in [0, 0.5), got {self.crop}")
+        if self.arch == "kmer-logreg" and (self.segmentation_sampling or self.crop):
+            raise ValueError("segmentation_sampling and crop change a tokenizer's input; "
+                             "--arch kmer-logreg has none (set them to 0)")
+        if self.crop and (self.structure_bias != "none" or self.structure_channel):
+            raise ValueError("crop changes the read, whose structure inputs come from its fold; "
+                             "crop with --structure-bias/--structure-channel is not supported")
         if self.threads is not None and self.threads < 1:
             raise ValueError(f"threads must be at least 1, got {self.threads}")
 

@@ -13,6 +13,7 @@ from labkit.cli import dataclass_options, lab_group, make_config, run_cli
 
 from .read_options import ReadOptions
 from .selex.selex_config import SelexConfig
+from .unlabelled import EXTRAS
 
 
 cli = lab_group("Read, label, split and simulate aptamer sequence corpora.")
@@ -184,6 +185,28 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
         with atomic_write(out) as fh:
             fh.write(text + "\n")
     click.echo(text if as_json else format_description(summary))
+
+
+@cli.command("unlabelled")
+@click.argument("task")
+@click.option("--extra", "extras", multiple=True, type=click.Choice(list(EXTRAS)),
+              help="An unlabelled public set to add (repeat the option for several).")
+@click.option("--out", "-o", required=True, type=click.Path(dir_okay=False),
+              help="FASTA corpus to write (atomically), for `tokenizer-lab train`.")
+@click.option("--seed", default=0, show_default=True,
+              help="The task's split seed (as `classify train --seed`).")
+@mirror_option
+def unlabelled_cmd(task: str, extras: tuple[str, ...], out: str, seed: int,
+                   mirror: str | None) -> None:
+    """A tokenizer corpus without leakage: TASK's training reads plus the --extra sets,
+    less every read that occurs in TASK's validation or test split (compared upper
+    case with U as T); counts per source on stderr."""
+    from .unlabelled import unlabelled_corpus
+
+    _, report = unlabelled_corpus(_task_name(task), extras, out, mirror=mirror, seed=seed)
+    for line in report.lines():
+        click.echo(line, err=True)
+    click.echo(f"{report.kept} reads written to {out}", err=True)
 
 
 def main(args=None) -> None:

@@ -39,6 +39,10 @@ GRID_KEYS = ("tokenizers", "seeds", "jobs", "name", "mirror",
              "backend", "ray_address", "cpus_per_run", "gpus_per_run", "max_retries", "artifacts",
              "explain_motifs")
 
+#: Training settings added after ablations were first run: unset (None, classify train's
+#: default) they stay out of the fingerprint, so an ablation folder made before resumes.
+LATER_KEYS = ("segmentation_sampling", "test_segmentations", "crop")
+
 
 def _setting(default, text: str, **meta):
     """A field with its help text (and ``choices``, ``unset``) for ``classify ablate``."""
@@ -142,6 +146,15 @@ class AblationConfig:
         None, "AdamW peak learning rate, or auto: a range test per run (classify lr-find).",
         unset="classify train's")
     max_length: int | None = _setting(None, "Tokens per sequence.", unset="from the training data")
+    segmentation_sampling: float | None = _setting(
+        None, "BPE-dropout p (bpe) or alpha (unigram): a sampled segmentation of each training "
+        "read every epoch; char and k-mer runs are unchanged, other tokenizers refuse it.",
+        unset="classify train's (off)")
+    test_segmentations: int | None = _setting(
+        None, "Test probabilities averaged over the best and N-1 sampled segmentations.",
+        unset="classify train's (1)")
+    crop: float | None = _setting(None, "Training reads lose a random prefix and suffix of up "
+                                  "to this share each epoch.", unset="classify train's (off)")
     alphabet: str = _setting("auto", "Alphabet of --data files.", choices=ALPHABETS)
     baseline_k: int | None = _setting(5, "k of the kmer-logreg baseline (0: none).")
     primary_metric: str = _setting("accuracy", "Metric that picks the best tokenizer for the "
@@ -237,6 +250,9 @@ class AblationConfig:
         d = self.to_dict()
         for volatile in GRID_KEYS:
             d.pop(volatile, None)
+        for key in LATER_KEYS:
+            if d.get(key) is None:
+                d.pop(key, None)
         blob = json.dumps(d, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 

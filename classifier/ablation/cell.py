@@ -39,7 +39,8 @@ def train_config(cfg: AblationConfig, seed: int, threads: int | None):
     """The classifier's TrainConfig for one run (ablation settings + train_options)."""
     from classifier.train_config import TrainConfig
     kw = dict(cfg.train_options)
-    for name in ("epochs", "batch_size", "learning_rate", "max_length"):
+    for name in ("epochs", "batch_size", "learning_rate", "max_length", "segmentation_sampling",
+                 "test_segmentations", "crop"):
         if getattr(cfg, name) is not None:
             kw[name] = getattr(cfg, name)
     try:

@@ -201,7 +201,8 @@ def _run_locked(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str
 
 def check_grid(cfg: AblationConfig) -> None:
     """Every tokenizer spec and the training config are valid (AblationError if not)."""
-    from tokenizer_lab import algorithms
+    from tokenizer_lab import TokenizerError, algorithms
+    from tokenizer_lab.sampling import check_sampling
 
     from .cell import train_config, tokenizer_spec
     known = algorithms.names()
@@ -210,7 +211,12 @@ def check_grid(cfg: AblationConfig) -> None:
             raise AblationError(f"tokenizer {choice.label}: unknown algorithm "
                                 f"{choice.algorithm!r}; installed: {', '.join(known)}")
         tokenizer_spec(choice, cfg.seeds[0])
-    train_config(cfg, cfg.seeds[0], None)
+    tcfg = train_config(cfg, cfg.seeds[0], None)
+    for choice in cfg.tokenizers:  # sampling is refused by wordpiece, structure-aware ones
+        try:
+            check_sampling(choice.algorithm, tcfg.segmentation_sampling)
+        except TokenizerError as exc:
+            raise AblationError(f"tokenizer {choice.label}: {exc}") from None
 
 
 def collect(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str,
