@@ -163,3 +163,26 @@ def test_ablation_takes_the_settings_into_its_fingerprint_and_checks_them():
     with pytest.raises(AblationError, match="tokenizer wordpiece:64: segmentation sampling 0.1 "
                                             "needs a bpe or unigram tokenizer"):
         check_grid(on.with_(tokenizers=on.tokenizers + (type(on.tokenizers[0]).parse("wordpiece:64"),)))
+
+
+def test_kmer_inputs_follow_each_epochs_sampled_and_cropped_read(tok, data):
+    """The per-token k-mer inputs are built from the ids and letters the item carries:
+    with K = 1 every token's 1-mers spell that token, epoch after epoch."""
+    from classifier.token_features import InputSettings, features_for
+    train = data[1]
+    feats = features_for(InputSettings(kmer_channel=1), tok, train)
+    cfg = TrainConfig(**{**FAST, "segmentation_sampling": 0.3, "crop": 0.2})
+    ids = encode(tok, train, 64, True, "train")
+    ds = augment.AugmentedSet(tok, train, list(range(len(train))), ids, cfg, 64, feats)
+    cropped = 0
+    for epoch in (0, 1):
+        ds.set_epoch(epoch)
+        for i in range(len(ds)):
+            item = ds[i]
+            cropped += item["sequence"] != train[i].seq
+            assert len(item["kmer_ids"]) == len(item["input_ids"])
+            pieces = [tok.decode([t]) for t in item["input_ids"][1:-1]]
+            letters = ["".join("ACGU"[k - 2] for k in ks) for ks in item["kmer_ids"][1:-1]]
+            assert letters == [p.replace("T", "U") for p in pieces]
+            assert "".join(letters) == item["sequence"].replace("T", "U")
+    assert cropped > len(ds)  # most reads were cropped in both epochs
