@@ -1,4 +1,5 @@
-"""Classifier benchmark: a tiny ALBERT on a named task with several tokenizers.
+"""Classifier benchmark: a tiny encoder (ALBERT unless --arch says otherwise; the results
+files classifier_*.md name theirs) on a named task with several tokenizers.
 
 Default: `raptgen-motif10` (RaptGen simulation, 10 planted motifs, 30 nt) with char,
 overlapping 3-mer and BPE tokenizers, each trained on the task's train split only,

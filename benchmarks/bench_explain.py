@@ -1,7 +1,9 @@
 """`classify explain` benchmark: planted motifs recovered as logos, and its CPU cost.
 
 1. raptgen-motif10 (10 planted 10-nt motifs, 30-nt reads): an overlapping-3-mer tiny
-   ALBERT trained on the task's train split; explain on the whole test split; per class,
+   encoder of the classify train default (now BERT; the recorded results ran the ALBERT
+   default of the time) trained on the task's train split; explain on the whole test
+   split; per class,
    does a top logo match the class's planted motif? Match: the whole planted motif lies
    inside the logo's consensus (any offset) with at most 1 mismatch (Hamming <= 1).
 2. selex-sim (the built-in SELEX simulator, `corpora simulate`'s library; binder vs
@@ -47,7 +49,7 @@ def cpu() -> float:
 
 
 def model_for(task, name: str, work: Path, epochs: int, seed: int) -> Path:
-    """The task's tiny ALBERT on overlapping 3-mers (trained once, kept in ``work``)."""
+    """The task's tiny default encoder on overlapping 3-mers (trained once, kept in ``work``)."""
     out = work / f"{name}-kmer3-e{epochs}-s{seed}"
     if not (out / "config.json").is_file():
         tok = train_tokenizer([r.seq for r in task.train], TokenizerSpec(algorithm="kmer", k=3, alphabet="dna"))
@@ -156,7 +158,7 @@ def to_markdown(res: dict) -> dict[str, str]:
 
     r = res["raptgen"]
     md_r = ["# classify explain: planted motifs on raptgen-motif10", "", head("raptgen"),
-            f"Tiny ALBERT on overlapping 3-mers, seed {res['seed']}, {res['epochs_raptgen']} epochs; "
+            f"Tiny {TrainConfig().arch} on overlapping 3-mers, seed {res['seed']}, {res['epochs_raptgen']} epochs; "
             f"test accuracy {r['test_accuracy']} on {r['test_sequences']} test reads, all explained "
             f"({r['explain_cpu_seconds']} CPU s; max |delta| {r['summary']['max_abs_delta']:.2e}). "
             "Match: the whole planted motif inside the logo consensus with at most 1 mismatch.", "",
@@ -170,7 +172,7 @@ def to_markdown(res: dict) -> dict[str, str]:
                     f"{x['matching_rank']} | {', '.join(x['others']) or '-'} |")
     s = res["selex"]
     md_s = ["# classify explain: planted motifs on the simulated SELEX library (selex-sim)", "", head("selex"),
-            f"Tiny ALBERT on overlapping 3-mers, seed {res['seed']}, {res['epochs_selex']} epochs; test "
+            f"Tiny {TrainConfig().arch} on overlapping 3-mers, seed {res['seed']}, {res['epochs_selex']} epochs; test "
             f"accuracy {s['test_accuracy']} on {s['test_sequences']} reads ({s['test_reads_with_a_planted_motif']} "
             f"carry a planted motif); explained with folding ({s['explain_cpu_seconds']} CPU s). "
             "A motif window overlaps a planted motif when at least half of its nucleotides lie in the "
@@ -186,7 +188,7 @@ def to_markdown(res: dict) -> dict[str, str]:
                     f"{e['other']} |")
     p = res["speed"]
     md_p = ["# classify explain: CPU cost", "", head("speed"),
-            f"{p['sequences']} raptgen-motif10 test reads (30 nt, 28 overlapping 3-mers), tiny ALBERT, "
+            f"{p['sequences']} raptgen-motif10 test reads (30 nt, 28 overlapping 3-mers), tiny {TrainConfig().arch}, "
             f"{p['n_steps']} integrated-gradients steps, {p['threads']} torch thread: attributions, motifs, "
             "logos, JSON and HTML.", "", "| sequences | CPU s (user+sys) | wall s | load average (1 min) |",
             "|---|---|---|---|",

@@ -63,7 +63,7 @@ def main() -> None:
     with atomic_write(out / f"{stem}.json") as fh:
         json.dump(res, fh, indent=2)
     lines = [f"# Learning-rate range test: {args.task}", "",
-             f"Default model (albert tiny, mean pooling, batch 32), {args.steps} steps from 1e-6 "
+             f"Default model ({TrainConfig().arch} tiny, mean pooling, batch 32), {args.steps} steps from 1e-6 "
              f"to 1 on the training split ({len(task.train)} reads), seed {args.seed}. "
              "Suggestion = a tenth of the rate at the smoothed loss minimum. CPU seconds are "
              "user + sys (one thread); load = 1-minute load average at start/end (2 shared CPUs).",

@@ -1,6 +1,6 @@
 """Training throughput: `classify train` against a plain PyTorch loop on the same model.
 
-Both sides train the same tiny ALBERT (built by ``classifier.finetune.build_model`` after
+Both sides train the same tiny encoder, the classify train default (built by ``classifier.finetune.build_model`` after
 the same ``set_seed``) on the same encoded sequences, in the same length-grouped batches
 (``classifier.sampler.LengthGroupedBatches`` with the same seed, padded by the same
 ``PadCollator``), with the same optimiser (AdamW, weight decay off for biases and

@@ -111,7 +111,8 @@ def verdict(row: dict, alpha: float = 0.05) -> str:
 
 
 def _p(v) -> str:
-    return "-" if v is None else f"{v:.3g}"
+    """A p-value; Holm's values are rounded to 12 decimals, so 0 means below 1e-12."""
+    return "-" if v is None else "<1e-12" if v < 1e-12 else f"{v:.3g}"
 
 
 def to_markdown(out: dict) -> str:

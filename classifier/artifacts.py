@@ -197,7 +197,7 @@ def missing_files(path: str | Path) -> list[str]:
     try:
         arch = json.loads((path / INFO_FILE).read_text())["train_config"]["arch"]
     except (OSError, ValueError, KeyError, TypeError):
-        arch = "albert"
+        arch = TrainConfig().arch  # unreadable info: check for the default's files
     from .baseline import MODEL_FILE, WEIGHTS_FILE
     need = COMMON_FILES + ((MODEL_FILE, WEIGHTS_FILE) if arch == "kmer-logreg" else NEURAL_FILES)
     return [f for f in need if not (path / f).is_file()]

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from .train_config import TrainConfig
+
 import json
 
 from .train_config import SCORES
@@ -32,7 +34,7 @@ def render_card(config: dict, info: dict, metrics: dict) -> str:
     classes = info.get("classes", [])
     evald = metrics.get("test") or metrics.get("valid") or {}
     split = "test" if metrics.get("test") else "validation"
-    arch = config.get("arch", "albert")
+    arch = config.get("arch", TrainConfig().arch)
     lines = [
         "---",
         "library_name: transformers" if arch != "kmer-logreg" else "library_name: sklearn",
