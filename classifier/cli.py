@@ -12,9 +12,10 @@ import logging
 
 import click
 
-from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
+from corpora.tasks import check_task_name
+from labkit.cli import (INPUT_DIR, INPUT_FILE, checked_by, dataclass_options, lab_group,
+                        make_config, run_cli)
 from labkit.errors import LabError
 
 from .ablation.ablation_config import AblationConfig
@@ -49,6 +50,9 @@ class LearningRate(click.ParamType):
         except ValueError:
             self.fail(f"expected a number such as 3e-4 or 'auto', got {value!r}", param, ctx)
 
+
+#: --task: an unknown task name is a usage error (exit 2) listing the tasks.
+task_callback = checked_by(check_task_name)
 
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 

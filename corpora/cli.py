@@ -9,7 +9,7 @@ import logging
 
 import click
 
-from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cli import dataclass_options, lab_group, make_config, run_cli, usage_check
 
 from .read_options import ReadOptions
 from .selex.selex_config import SelexConfig
@@ -77,25 +77,6 @@ mirror_option = click.option(
          "[default: $CORPORA_MIRROR, else download into the cache].")
 
 
-def _task_name(name: str, param_hint: str = "TASK") -> str:
-    from .tasks import TASKS
-
-    if name not in TASKS:
-        raise click.BadParameter(f"unknown task {name!r}; tasks: {', '.join(TASKS)}",
-                                 param_hint=param_hint)
-    return name
-
-
-def _task_names():
-    from .tasks import TASKS
-    return TASKS
-
-
-def task_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click callback for --task options: an unknown task name is a usage error (exit 2)."""
-    return None if value is None else _task_name(value, param.opts[0])
-
-
 @cli.command("tasks")
 def tasks_cmd() -> None:
     """List the named tasks (data set + labelling + split)."""
@@ -161,7 +142,7 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
     from .describe import describe_parts, format_description
     from .readers import read_records
     from .records import ReadReport
-    from .tasks import load_task, read_report_dict
+    from .tasks import TASKS, check_task_name, load_task, read_report_dict
 
     read_kw = {k: kw.pop(k) for k in DESCRIBE_READ_FIELDS}
     if Path(target).is_dir():
@@ -172,11 +153,11 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
         recs = list(read_records(target, ReadOptions(**read_kw), rep))
         summary = describe_parts({"all": recs}, name=target, report={"read": read_report_dict(rep)})
     else:
-        if any(c in target for c in "/\\.") and target not in _task_names():
+        if any(c in target for c in "/\\.") and target not in TASKS:
             raise click.BadParameter(f"{target}: no such file (and not a task name)",
                                      param_hint="TASK_OR_FILE")
-        task = load_task(_task_name(target, "TASK_OR_FILE"), mirror=mirror, seed=seed,
-                         split=split_method, identity=identity)
+        name = usage_check(check_task_name, target, "TASK_OR_FILE")
+        task = load_task(name, mirror=mirror, seed=seed, split=split_method, identity=identity)
         summary = describe_parts(task.parts(), name=target, report=task.report,
                                  identity=identity if near else None)
     text = json.dumps(summary, indent=2)
