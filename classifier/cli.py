@@ -119,6 +119,13 @@ def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, 
                f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
 
 
+#: --batch-size and --threads of evaluate and predict: TrainConfig's fields (default, help).
+eval_options = dataclass_options(
+    TrainConfig, only=("eval_batch_size", "threads"), names={"eval_batch_size": "batch-size"},
+    params={"eval_batch_size": "batch_size"},
+    override={"threads": {"show_default": "the model's setting, else idle cores"}})
+
+
 #: TrainConfig fields a range test does not use (the schedule, stopping, the baseline).
 LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", "patience",
                   "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c")
@@ -174,8 +181,7 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
 @click.option("--unknown-labels", type=click.Choice(["error", "drop"]), default="error",
               show_default=True, help="Rows whose label the model was not trained on: refuse "
                                       "the file, or leave those rows out (with a warning).")
-@click.option("--batch-size", type=int, default=128, show_default=True)
-@click.option("--threads", type=int, default=None)
+@eval_options
 @read_options
 def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alphabet, iupac,
              seq_column, label_column) -> None:
@@ -202,8 +208,7 @@ def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, fmt, alp
 @click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
 @click.option("--data", required=True, type=INPUT_FILE, help="Sequences (labels are ignored).")
 @click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
-@click.option("--batch-size", type=int, default=128, show_default=True)
-@click.option("--threads", type=int, default=None)
+@eval_options
 @read_options
 def predict(model_dir, data, out, batch_size, threads, fmt, alphabet, iupac, seq_column, label_column) -> None:
     """Predicted label and probability per class for each sequence."""

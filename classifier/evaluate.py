@@ -17,11 +17,12 @@ from .data import unknown_labels as drop_unknown
 from .metrics import classification_metrics
 from .predict import predict_proba, write_predictions
 from .runtime import set_threads
+from .train_config import EVAL_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
 
-def model_probabilities(loaded: LoadedModel, records, batch_size: int = 128,
+def model_probabilities(loaded: LoadedModel, records, batch_size: int = EVAL_BATCH_SIZE,
                         threads: int | None = None) -> np.ndarray:
     """(n, n_classes) probabilities for ``records`` from a loaded model directory."""
     records = list(records)
@@ -34,7 +35,7 @@ def model_probabilities(loaded: LoadedModel, records, batch_size: int = 128,
     return predict_proba(loaded.model, ids, loaded.tokenizer.pad_token_id, batch_size)
 
 
-def evaluate_model(model_dir: str | Path, records, batch_size: int = 128,
+def evaluate_model(model_dir: str | Path, records, batch_size: int = EVAL_BATCH_SIZE,
                    threads: int | None = None, unknown_labels: str = "error") -> dict:
     """Metrics of a saved model on labelled ``records``.
 
@@ -61,7 +62,7 @@ def _train_majority(loaded: LoadedModel) -> int | None:
         return None
 
 
-def predict_file(model_dir: str | Path, records, out: str | Path, batch_size: int = 128,
+def predict_file(model_dir: str | Path, records, out: str | Path, batch_size: int = EVAL_BATCH_SIZE,
                  threads: int | None = None) -> tuple[Path, int]:
     """Write predictions.csv (id, sequence, predicted label, probability per class)."""
     loaded = load_model_dir(model_dir)

@@ -20,6 +20,7 @@ from labkit.atomic import atomic_write
 
 from .data import pad_batch
 from .metrics import softmax
+from .train_config import EVAL_BATCH_SIZE
 
 
 def length_batches(id_lists: list[list[int]], batch_size: int) -> list[list[int]]:
@@ -29,7 +30,8 @@ def length_batches(id_lists: list[list[int]], batch_size: int) -> list[list[int]
 
 
 @torch.no_grad()
-def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int = 128) -> np.ndarray:
+def predict_proba(model, id_lists: list[list[int]], pad_id: int,
+                  batch_size: int = EVAL_BATCH_SIZE) -> np.ndarray:
     """(n, n_classes) probabilities from a sequence-classification model in eval mode."""
     n_classes = model.config.num_labels
     out = np.zeros((len(id_lists), n_classes))

@@ -29,6 +29,8 @@ EARLY_STOPPING_METRICS = ("mcc", "accuracy", "macro_f1", "auroc", "loss")
 #: Poolings and heads of :mod:`classifier.heads` (written here so the config needs no torch).
 POOLINGS = ("cls", "mean", "max", "attention")
 HEADS = ("linear", "mlp")
+#: Sequences per evaluation or prediction step (training's validation, evaluate, predict).
+EVAL_BATCH_SIZE = 128
 
 
 #: Fields that fine-tuning and pretraining share, each written once: default and metadata.
@@ -71,7 +73,7 @@ class TrainConfig(SavedConfig):
     preset: str = _shared("preset")
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
-    eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
+    eval_batch_size: int = field(default=EVAL_BATCH_SIZE, metadata={"help": "Sequences per evaluation step."})
     learning_rate: float | str = _shared("learning_rate", help=(
         "AdamW peak learning rate, or auto: a range test on the training data picks it "
         "(classify lr-find)."))

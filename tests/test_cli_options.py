@@ -100,3 +100,20 @@ def test_stats_structure_default_is_the_librarys():
     library = inspect.signature(compare_tokenizers).parameters["structure"].default
     option = {p.name: p for p in tokenizer_lab.commands["stats"].params}["structure"].default
     assert library is option is True
+
+
+@pytest.mark.parametrize("name", ["evaluate", "predict"])
+def test_eval_batch_size_is_written_once(name):
+    """`classify evaluate/predict --batch-size`, training's validation batches and the
+    library's defaults are all TrainConfig's eval_batch_size; --threads says what None means."""
+    from classifier.evaluate import evaluate_model, model_probabilities, predict_file
+    from classifier.predict import predict_proba
+    from classifier.train_config import EVAL_BATCH_SIZE
+    params = {p.name: p for p in classify.commands[name].params}
+    assert params["batch_size"].opts == ["--batch-size"]
+    assert params["batch_size"].default == TrainConfig().eval_batch_size == EVAL_BATCH_SIZE
+    assert params["batch_size"].help == "Sequences per evaluation step."
+    for f in (evaluate_model, model_probabilities, predict_file, predict_proba):
+        assert inspect.signature(f).parameters["batch_size"].default == EVAL_BATCH_SIZE
+    ctx = click.Context(classify.commands[name], info_name=name)
+    assert "[default: (the model's setting, else idle cores)]" in params["threads"].get_help_record(ctx)[1]
