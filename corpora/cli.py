@@ -34,9 +34,9 @@ SIMULATE_EXCLUDE = ("motifs", "reads_per_round")
 @click.option("--annotations", type=click.Path(dir_okay=False), default=None,
               help="Also write the ground truth as a TSV here.")
 def simulate_cmd(out, reads, fmt, annotations, **settings) -> None:
-    """Simulate a SELEX library with planted motifs and ground truth per read.
+    """Simulate a SELEX library with planted motifs.
 
-    Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
+    Each read carries its ground truth. Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
     motif consensus sequences and counts per round).
     """
     import time
@@ -79,7 +79,10 @@ mirror_option = click.option(
 
 @cli.command("tasks")
 def tasks_cmd() -> None:
-    """List the named tasks (data set + labelling + split)."""
+    """List the named tasks.
+
+    A task is a data set, a labelling and a split.
+    """
     from .tasks import TASKS, task_dataset
 
     width = max(len(n) for n in TASKS)
@@ -95,7 +98,10 @@ def tasks_cmd() -> None:
 @click.option("--base-url", default=None,
               help="Replace https://raw.githubusercontent.com (or set $CORPORA_BASE_URL).")
 def fetch_cmd(name: str, mirror: str | None, cache_dir: str | None, base_url: str | None) -> None:
-    """Download data set NAME (or a task's data set, or 'all') and check its sha256."""
+    """Download a data set and check its sha256.
+
+    NAME is a data set, a task (its data set) or 'all'.
+    """
     from .registry import DATASETS, fetch
     from .tasks import TASKS, task_dataset
 
@@ -131,8 +137,9 @@ def fetch_cmd(name: str, mirror: str | None, cache_dir: str | None, base_url: st
 @read_options
 def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, identity: float,
                  near: bool, as_json: bool, out: str | None, **kw) -> None:
-    """Counts per class and split, lengths, alphabet, duplicates, train/test overlap.
+    """Describe a task or a sequence file.
 
+    Counts per class and split, lengths, alphabet, duplicates, train/test overlap.
     TASK_OR_FILE is a task name (see `corpora tasks`) or a sequence file.
     """
     import json

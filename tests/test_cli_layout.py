@@ -1,14 +1,37 @@
-"""How the three command lines are put together.
+"""How the three command lines are put together and what their ``--help`` shows.
 
 A package's ``cli.py`` is its own: shared command-line pieces live in ``labkit.cli``, and
-no module imports another package's ``cli``.
+no module imports another package's ``cli``. Every option has a help text, every
+argument is named in its command's help, and every summary that a group's ``--help``
+lists is one whole sentence (click cuts a longer one with "...").
 """
 
 from __future__ import annotations
 
+import click
+import pytest
+from click.testing import CliRunner
 from test_import_cycles import _imports, _modules
 
+from classifier.cli import cli as classify
+from corpora.cli import cli as corpora
+from tokenizer_lab.cli import cli as tokenizer_lab
+
+GROUPS = {"classify": classify, "corpora": corpora, "tokenizer-lab": tokenizer_lab}
 CLI_MODULES = ("corpora.cli", "tokenizer_lab.cli", "classifier.cli")
+#: The narrowest width click gives a summary by default (Command.get_short_help_str).
+SUMMARY_WIDTH = 45
+
+
+def _commands(group: click.Group, path: str):
+    """(``prog sub ...``, command) for every command under ``group``, nested groups too."""
+    for name, command in group.commands.items():
+        yield f"{path} {name}", command
+        if isinstance(command, click.Group):
+            yield from _commands(command, f"{path} {name}")
+
+
+COMMANDS = [c for prog, group in GROUPS.items() for c in _commands(group, prog)]
 
 
 def test_no_module_imports_another_packages_cli():
@@ -27,3 +50,31 @@ def test_the_layout_check_sees_an_import_of_another_cli(tmp_path):
     path = tmp_path / "cli.py"
     path.write_text("from corpora.cli import task_callback\n")
     assert _imports("classifier.cli", path, _modules()) == {"corpora.cli"}
+
+
+@pytest.mark.parametrize("where, command", COMMANDS, ids=[w for w, _ in COMMANDS])
+def test_every_option_has_help_and_every_argument_is_explained(where, command):
+    help_text = command.help or ""
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert (param.help or "").strip(), f"{where} {param.opts[0]} has no help text"
+        elif isinstance(param, click.Argument):
+            metavar = param.human_readable_name.upper()
+            assert metavar in help_text, f"{where}: the help does not say what {metavar} is"
+
+
+@pytest.mark.parametrize("where, command", COMMANDS, ids=[w for w, _ in COMMANDS])
+def test_every_summary_is_one_whole_short_sentence(where, command):
+    summary = command.get_short_help_str(limit=SUMMARY_WIDTH)
+    assert not summary.endswith("..."), f"{where}: summary cut by click: {summary!r}"
+    assert summary.endswith(".") and summary[0].isupper(), f"{where}: {summary!r}"
+
+
+@pytest.mark.parametrize("prog", GROUPS)
+def test_group_help_lists_whole_summaries(prog):
+    result = CliRunner().invoke(GROUPS[prog], ["--help"], terminal_width=60)
+    assert result.exit_code == 0, result.output
+    listed = result.output.split("Commands:\n", 1)[1].splitlines()
+    assert len(listed) == len(GROUPS[prog].commands)
+    for line in listed:
+        assert line.rstrip().endswith(".") and "..." not in line, line
