@@ -117,3 +117,18 @@ def test_eval_batch_size_is_written_once(name):
         assert inspect.signature(f).parameters["batch_size"].default == EVAL_BATCH_SIZE
     ctx = click.Context(classify.commands[name], info_name=name)
     assert "[default: (the model's setting, else idle cores)]" in params["threads"].get_help_record(ctx)[1]
+
+
+def test_folding_defaults_are_written_once():
+    """`tokenizer-lab fold` with no options fills the cache that a struct-* tokenizer with
+    the default spec reads: the same temperature and energy set, from one place."""
+    from tokenizer_lab.spec import FOLD_TEMPERATURE
+    from tokenizer_lab.structure.fold import FoldParams
+    from tokenizer_lab.structure.reads import fold_params
+    params = {p.name: p for p in tokenizer_lab.commands["fold"].params}
+    spec = TokenizerSpec(algorithm="struct-bpe")
+    assert FoldParams().temperature == spec.fold_temperature == FOLD_TEMPERATURE == 37.0
+    assert params["fold_temperature"].default == FOLD_TEMPERATURE
+    assert params["alphabet"].default == spec.alphabet == FoldParams().material
+    assert fold_params(spec) == FoldParams()
+    assert params["fold_temperature"].help.startswith("ViennaRNA folding temperature")

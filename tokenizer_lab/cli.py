@@ -199,10 +199,9 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structu
 
 @cli.command()
 @click.argument("corpus", nargs=-1, required=True, type=INPUT_FILE)
-@click.option("--alphabet", type=click.Choice(["rna", "dna"]), default="rna", show_default=True,
-              help="Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`.")
-@click.option("--fold-temperature", type=float, default=37.0, show_default=True,
-              help="ViennaRNA folding temperature in C, as `train --fold-temperature`.")
+@dataclass_options(TokenizerSpec, only=("alphabet", "fold_temperature"), override={
+    "alphabet": {"help": "Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`."},
+    "fold_temperature": {"help": "ViennaRNA folding temperature in C, as `train --fold-temperature`."}})
 @click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True,
               help="Fold on this machine's cores, or on a Ray cluster.")
 @click.option("--ray-address", default=None,
