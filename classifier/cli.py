@@ -12,9 +12,10 @@ import logging
 
 import click
 
-from corpora.cli import task_callback
 from corpora.readers import ReadOptions
-from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
+from corpora.tasks import check_task_name
+from labkit.cli import (INPUT_DIR, INPUT_FILE, checked_by, dataclass_options, lab_group,
+                        make_config, run_cli)
 from labkit.errors import LabError
 
 from .ablation.ablation_config import AblationConfig
@@ -57,6 +58,9 @@ class LearningRate(click.ParamType):
             self.fail(f"expected a number such as 3e-4 or 'auto', got {value!r}", param, ctx)
 
 
+#: --task: an unknown task name is a usage error (exit 2) listing the tasks.
+task_callback = checked_by(check_task_name)
+
 cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocabularies.")
 
 
@@ -79,7 +83,10 @@ cli = lab_group("Train, evaluate and apply sequence classifiers on learned vocab
 @read_options
 def train(tokenizer_dir, data, valid, test, task, mirror, out, overwrite, resume, fmt, alphabet,
           iupac, seq_column, label_column, **options) -> None:
-    """Train a classifier and write MODELDIR (weights, tokenizer, metrics, plots, card)."""
+    """Train a classifier and write its folder.
+
+    The model folder --out holds the weights, tokenizer, metrics, plots and model card.
+    """
     from labkit.outdir import check_out_dir, out_lock
 
     from .artifacts import INFO_FILE
@@ -122,6 +129,13 @@ def _train(config, tokenizer_dir, data, valid, test, task, mirror, out, resume, 
                f"{c['train_seqs_per_s']:.0f} sequences/s; model in {result.model_dir}")
 
 
+#: --batch-size and --threads of evaluate and predict: TrainConfig's fields (default, help).
+eval_options = dataclass_options(
+    TrainConfig, only=("eval_batch_size", "threads"), names={"eval_batch_size": "batch-size"},
+    params={"eval_batch_size": "batch_size"},
+    override={"threads": {"show_default": "the model's setting, else idle cores"}})
+
+
 #: TrainConfig fields a range test does not use (the schedule, stopping, the baseline).
 LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", "patience",
                   "metric", "class_weights", "max_train_seconds", "kmer_k", "logreg_c",
@@ -143,7 +157,10 @@ LR_FIND_UNUSED = ("epochs", "eval_batch_size", "learning_rate", "warmup_ratio", 
 @read_options
 def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac, seq_column,
             label_column, start_lr, end_lr, steps, **options) -> None:
-    """Learning-rate range test: the rate rises exponentially batch by batch; suggests one."""
+    """Suggest a learning rate by a range test.
+
+    The rate rises exponentially batch by batch; the loss curve suggests one.
+    """
     from tokenizer_lab import load_tokenizer
 
     from .inputs import from_files, from_task
@@ -178,13 +195,15 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
 @click.option("--unknown-labels", type=click.Choice(["error", "drop"]), default="error",
               show_default=True, help="Rows whose label the model was not trained on: refuse "
                                       "the file, or leave those rows out (with a warning).")
-@click.option("--batch-size", type=int, default=128, show_default=True)
-@click.option("--threads", type=int, default=None)
+@eval_options
 @test_segmentations_option
 @read_options
 def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, test_segmentations, fmt,
              alphabet, iupac, seq_column, label_column) -> None:
-    """Metrics of a trained model on labelled data (over the whole set)."""
+    """Score a trained model on labelled data.
+
+    The metrics are computed over the whole set, never per batch.
+    """
     from labkit.atomic import atomic_write
 
     from .evaluate import evaluate_model
@@ -207,13 +226,15 @@ def evaluate(model_dir, data, out, unknown_labels, batch_size, threads, test_seg
 @click.option("--model", "model_dir", required=True, type=INPUT_DIR, help="Model directory.")
 @click.option("--data", required=True, type=INPUT_FILE, help="Sequences (labels are ignored).")
 @click.option("--out", required=True, type=click.Path(), help="predictions.csv to write.")
-@click.option("--batch-size", type=int, default=128, show_default=True)
-@click.option("--threads", type=int, default=None)
+@eval_options
 @test_segmentations_option
 @read_options
 def predict(model_dir, data, out, batch_size, threads, test_segmentations, fmt, alphabet, iupac,
             seq_column, label_column) -> None:
-    """Predicted label and probability per class for each sequence."""
+    """Predict the label of each sequence.
+
+    Writes the predicted label and the probability of each class, one row per sequence.
+    """
     from .evaluate import predict_file
     from .inputs import read_files
 
@@ -230,7 +251,10 @@ def predict(model_dir, data, out, batch_size, threads, test_segmentations, fmt, 
 @dataclass_options(ExplainConfig)
 @read_options
 def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
-    """Which nucleotides, tokens and motifs drive each prediction (integrated gradients)."""
+    """Explain what drives a model's predictions.
+
+    Which nucleotides, tokens and motifs drive each prediction (integrated gradients).
+    """
     from .explain import explain_file
     from .inputs import read_files
 
@@ -251,7 +275,10 @@ def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column
 @dataclass_options(PretrainConfig, names={"learning_rate": "lr"})
 @read_options
 def pretrain(tokenizer_dir, corpus, out, fmt, alphabet, iupac, seq_column, label_column, **options) -> None:
-    """Masked-LM pretraining on unlabelled reads (fine-tune with `classify train --init`)."""
+    """Pretrain a masked LM on unlabelled reads.
+
+    Fine-tune it with `classify train --init`.
+    """
     from labkit.outdir import check_out_dir, out_lock
 
     from .pretrain import PretrainConfig
@@ -281,7 +308,10 @@ def _pretrain(config, tokenizer_dir, corpus, out, opts) -> None:
 @click.option("--hub-ready", "out", type=click.Path(), default=None,
               help="Copy the checked folder here, ready to upload.")
 def export(model_dir, out) -> None:
-    """Check MODEL_DIR is complete (and loads); copy it for the hub."""
+    """Check that a model folder is complete.
+
+    MODEL_DIR must hold every file and load; --hub-ready also copies it for the hub.
+    """
     from .export import check_complete, export_hub_ready
 
     files = export_hub_ready(model_dir, out) if out else check_complete(model_dir)
@@ -299,9 +329,9 @@ def export(model_dir, out) -> None:
 @click.option("--report-only", is_flag=True, help="Only re-render report.md/.html from OUT/results.json.")
 @click.pass_context
 def ablate(ctx, config, out, report_only, **options) -> None:
-    """Tokenizer ablation: every tokenizer x seed, trained and tested on one split.
+    """Compare tokenizers in an ablation grid.
 
-    CONFIG is a TOML file (see classifier/configs/); options override it.
+    Every tokenizer x seed is trained and tested on one split. CONFIG is a TOML file (see classifier/configs/); options override it.
     """
     from .ablation.ablation_config import load_config
     from .ablation.report import write_reports
@@ -333,7 +363,7 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     click.echo(f"report: {out}/report.html")
 
 
-@cli.command()
+@cli.command(short_help="Run the main job: simulate, then ablate.")
 @click.option("--out", default="demo", show_default=True, type=click.Path(file_okay=False),
               help="Output folder (rerun to resume).")
 @click.option("--jobs", type=click.IntRange(1), default=None,

@@ -19,11 +19,12 @@ from .data import unknown_labels as drop_unknown
 from .metrics import classification_metrics
 from .predict import write_predictions
 from .runtime import set_threads
+from .train_config import EVAL_BATCH_SIZE
 
 log = logging.getLogger(__name__)
 
 
-def model_probabilities(loaded: LoadedModel, records, batch_size: int = 128,
+def model_probabilities(loaded: LoadedModel, records, batch_size: int = EVAL_BATCH_SIZE,
                         threads: int | None = None,
                         test_segmentations: int | None = None) -> np.ndarray:
     """(n, n_classes) probabilities for ``records`` from a loaded model directory,
@@ -61,7 +62,7 @@ def _with_segmentations(loaded: LoadedModel, n: int | None):
     return loaded.config.replace(test_segmentations=n)
 
 
-def evaluate_model(model_dir: str | Path, records, batch_size: int = 128,
+def evaluate_model(model_dir: str | Path, records, batch_size: int = EVAL_BATCH_SIZE,
                    threads: int | None = None, unknown_labels: str = "error",
                    test_segmentations: int | None = None) -> dict:
     """Metrics of a saved model on labelled ``records``.
@@ -89,7 +90,7 @@ def _train_majority(loaded: LoadedModel) -> int | None:
         return None
 
 
-def predict_file(model_dir: str | Path, records, out: str | Path, batch_size: int = 128,
+def predict_file(model_dir: str | Path, records, out: str | Path, batch_size: int = EVAL_BATCH_SIZE,
                  threads: int | None = None,
                  test_segmentations: int | None = None) -> tuple[Path, int]:
     """Write predictions.csv (id, sequence, predicted label, probability per class)."""

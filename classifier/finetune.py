@@ -12,6 +12,7 @@ clipping, early stopping; dynamic padding and length-grouped batches.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import shutil
 import tempfile
@@ -65,7 +66,11 @@ def train_classifier(config: TrainConfig, tokenizer, train_records, valid_record
     return _train_neural(config, tokenizer, splits, info, out_dir, resume)
 
 
-def _init_config(path: str) -> AutoConfig:
+def _init_config(path: str | None) -> AutoConfig | None:
+    """The config of the masked-LM directory ``path`` (``--init``; None without): read once
+    per run, then passed to the steps that need it (the tokenizer check, the models)."""
+    if not path:
+        return None
     try:
         return AutoConfig.from_pretrained(path)
     except (OSError, ValueError) as exc:
@@ -78,13 +83,16 @@ def _position_limit(cfg) -> int:
     return limit - cfg.pad_token_id - 1 if cfg.model_type == "roberta" else limit
 
 
-def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: int):
+def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: int,
+                init_cfg=None):
     """A new model of ``config.arch``/``preset`` with ``config.pooling``/``head``; with
-    ``config.init``, the encoder (shape and weights) of that masked-LM directory."""
+    ``config.init``, the encoder (shape and weights) of that masked-LM directory, whose
+    config ``init_cfg`` the caller has read already (else it is read here)."""
     from .heads import build_classifier
     id2label = dict(enumerate(classes))
     if config.init:
-        enc = _init_config(config.init)  # its shape and weights; this run's dropouts
+        # its shape and weights; this run's dropouts (on a copy: the range test builds one too)
+        enc = copy.deepcopy(init_cfg if init_cfg is not None else _init_config(config.init))
         set_dropout(enc, config.dropout, config.attention_dropout)
         enc.num_labels, enc.id2label = len(classes), id2label
         enc.label2id = {c: i for i, c in id2label.items()}
@@ -96,11 +104,12 @@ def build_model(config: TrainConfig, tokenizer, classes: list[str], max_length: 
                             InputSettings.of(config))
 
 
-def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
-    """The position limit of the pretrained model, after checking its vocabulary matches."""
+def _check_init_tokenizer(config: TrainConfig, tokenizer, cfg=None) -> int | None:
+    """The position limit of the pretrained model (its config ``cfg``), after checking its
+    vocabulary matches."""
     if not config.init:
         return None
-    cfg = _init_config(config.init)
+    cfg = cfg if cfg is not None else _init_config(config.init)
     from tokenizer_lab import load_tokenizer
     init_tok = load_tokenizer(config.init)
     if init_tok.hf.get_vocab() != tokenizer.hf.get_vocab():
@@ -112,13 +121,14 @@ def _check_init_tokenizer(config: TrainConfig, tokenizer) -> int | None:
     return _position_limit(cfg)
 
 
-def encode_splits(config: TrainConfig, tok, splits: Splits):
-    """Token ids of every split at the run's maximum length.
+def encode_splits(config: TrainConfig, tok, splits: Splits, init_cfg=None):
+    """Token ids of every split at the run's maximum length (``init_cfg``: the config of
+    ``config.init``, which limits it).
 
     Returns ``(ids, max_len, truncated, lengths)``: ids per split name, the maximum
     length, the number of sequences cut per split, the training token counts.
     """
-    limit = _check_init_tokenizer(config, tok)
+    limit = _check_init_tokenizer(config, tok, init_cfg)
     lengths = token_lengths(tok, splits.train)
     if config.max_length is not None:
         max_len = config.max_length if limit is None else min(config.max_length, limit)
@@ -156,11 +166,13 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
     set_threads(config.threads)
     check_sampling(tok.spec.algorithm, config.segmentation_sampling)  # before any work
     peak = PeakMemory().start()  # stopped when the costs are written
-    ids, max_len, truncated, lengths = encode_splits(config, tok, splits)
+    init_cfg = _init_config(config.init)
+    ids, max_len, truncated, lengths = encode_splits(config, tok, splits, init_cfg)
     feats = split_features(config, tok, splits)
-    config = _resolve_learning_rate(config, tok, splits, ids, max_len, info, feats["train"])
+    config = _resolve_learning_rate(config, tok, splits, ids, max_len, info, init_cfg,
+                                    feats["train"])
     set_seed(config.seed)  # before the model is built: same seed, same initial weights
-    model = build_model(config, tok, splits.classes, max_len)
+    model = build_model(config, tok, splits.classes, max_len, init_cfg)
     params = sum(p.numel() for p in model.parameters())
     log.info("%s-%s: %d parameters, vocabulary %d, max length %d, %d classes", config.arch,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
@@ -195,11 +207,11 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
 
 
 def _resolve_learning_rate(config: TrainConfig, tok, splits: Splits, ids, max_len: int,
-                           info: dict, features=None) -> TrainConfig:
+                           info: dict, init_cfg=None, features=None) -> TrainConfig:
     """``--lr auto``: the range test's suggestion, recorded in ``info``; else unchanged."""
     if config.learning_rate != "auto":
         return config
-    found = _range_test(config, tok, splits, ids["train"], max_len, features=features)
+    found = _range_test(config, tok, splits, ids["train"], max_len, init_cfg, features=features)
     info["lr_find"] = {"requested": "auto", **found.summary()}
     return config.replace(learning_rate=found.suggestion)
 
@@ -299,10 +311,11 @@ def _final_scores(config: TrainConfig, tok, splits: Splits, ids, max_len: int, m
     return valid_m, test_m
 
 
-def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int, **options):
+def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int,
+                init_cfg=None, **options):
     from .lr_find import find_lr
     set_seed(config.seed)  # the model the range test trains starts as the real run's does
-    model = build_model(config, tok, splits.classes, max_len)
+    model = build_model(config, tok, splits.classes, max_len, init_cfg)
     return find_lr(config, model, train_ids, splits.y_train, tok.pad_token_id, **options)
 
 
@@ -314,8 +327,9 @@ def lr_find_records(config: TrainConfig, tok, train_records, valid_records=None,
     from .lr_find import write_lr_find
     splits = prepare_splits(config, train_records, valid_records)
     splits.valid = []  # the range test sees training data only
-    ids, max_len, _, _ = encode_splits(config, tok, splits)
-    result = _range_test(config, tok, splits, ids["train"], max_len,
+    init_cfg = _init_config(config.init)
+    ids, max_len, _, _ = encode_splits(config, tok, splits, init_cfg)
+    result = _range_test(config, tok, splits, ids["train"], max_len, init_cfg,
                          features=split_features(config, tok, splits)["train"], **options)
     if out_dir is not None:
         write_lr_find(result, out_dir, {"train_config": config.to_dict(), "max_length": max_len,

@@ -183,8 +183,9 @@ class LabSequenceClassifier(PreTrainedModel):
         return SequenceClassifierOutput(loss=loss, logits=logits)
 
     def load_encoder(self, path: str) -> None:
-        """The encoder weights of a masked-LM directory (``classify pretrain``)."""
-        pretrained = AutoModel.from_pretrained(path, **(
+        """The encoder weights of a masked-LM directory (``classify pretrain``); its config
+        is this model's encoder config, so the directory's is not read again."""
+        pretrained = AutoModel.from_pretrained(path, config=self.config.encoder_config(), **(
             {"add_pooling_layer": False} if self.config.encoder["model_type"] in _HAS_POOLER else {}))
         missing, unexpected = self.encoder.load_state_dict(pretrained.state_dict(), strict=False)
         if [k for k in missing if not k.endswith("position_ids")] or unexpected:

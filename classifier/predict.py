@@ -20,6 +20,7 @@ from labkit.atomic import atomic_write
 
 from .data import pad_batch
 from .metrics import softmax
+from .train_config import EVAL_BATCH_SIZE
 
 
 def length_batches(id_lists: list[list[int]], batch_size: int) -> list[list[int]]:
@@ -29,7 +30,7 @@ def length_batches(id_lists: list[list[int]], batch_size: int) -> list[list[int]
 
 
 @torch.no_grad()
-def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int = 128,
+def predict_proba(model, id_lists: list[list[int]], pad_id: int, batch_size: int = EVAL_BATCH_SIZE,
                   features=None) -> np.ndarray:
     """(n, n_classes) probabilities from a sequence-classification model in eval mode;
     ``features(i, ids)`` gives the per-token inputs of sequence ``i``, if the model takes any."""

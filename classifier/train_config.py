@@ -32,6 +32,8 @@ HEADS = ("linear", "mlp")
 #: Attention biases from the read's structure (:mod:`classifier.structure_bias`).
 STRUCTURE_BIASES = ("none", "pairs", "bpp")
 KMER_CHANNEL_MAX = 8
+#: Sequences per evaluation or prediction step (training's validation, evaluate, predict).
+EVAL_BATCH_SIZE = 128
 
 
 #: Fields that fine-tuning and pretraining share, each written once: default and metadata.
@@ -74,7 +76,7 @@ class TrainConfig(SavedConfig):
     preset: str = _shared("preset")
     epochs: int = field(default=10, metadata={"help": "Maximum number of epochs."})
     batch_size: int = field(default=32, metadata={"help": "Sequences per training step."})
-    eval_batch_size: int = field(default=128, metadata={"help": "Sequences per evaluation step."})
+    eval_batch_size: int = field(default=EVAL_BATCH_SIZE, metadata={"help": "Sequences per evaluation step."})
     learning_rate: float | str = _shared("learning_rate", help=(
         "AdamW peak learning rate, or auto: a range test on the training data picks it "
         "(classify lr-find)."))

@@ -9,7 +9,7 @@ import logging
 
 import click
 
-from labkit.cli import dataclass_options, lab_group, make_config, run_cli
+from labkit.cli import dataclass_options, lab_group, make_config, run_cli, usage_check
 
 from .read_options import ReadOptions
 from .selex.selex_config import SelexConfig
@@ -35,9 +35,9 @@ SIMULATE_EXCLUDE = ("motifs", "reads_per_round")
 @click.option("--annotations", type=click.Path(dir_okay=False), default=None,
               help="Also write the ground truth as a TSV here.")
 def simulate_cmd(out, reads, fmt, annotations, **settings) -> None:
-    """Simulate a SELEX library with planted motifs and ground truth per read.
+    """Simulate a SELEX library.
 
-    Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
+    Motifs are planted and each read carries its ground truth. Writes OUT (truth in FASTA headers or TSV columns) and OUT.json (the settings,
     motif consensus sequences and counts per round).
     """
     import time
@@ -78,28 +78,12 @@ mirror_option = click.option(
          "[default: $CORPORA_MIRROR, else download into the cache].")
 
 
-def _task_name(name: str, param_hint: str = "TASK") -> str:
-    from .tasks import TASKS
-
-    if name not in TASKS:
-        raise click.BadParameter(f"unknown task {name!r}; tasks: {', '.join(TASKS)}",
-                                 param_hint=param_hint)
-    return name
-
-
-def _task_names():
-    from .tasks import TASKS
-    return TASKS
-
-
-def task_callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """A click callback for --task options: an unknown task name is a usage error (exit 2)."""
-    return None if value is None else _task_name(value, param.opts[0])
-
-
 @cli.command("tasks")
 def tasks_cmd() -> None:
-    """List the named tasks (data set + labelling + split)."""
+    """List the named tasks.
+
+    A task is a data set, a labelling and a split.
+    """
     from .tasks import TASKS, task_dataset
 
     width = max(len(n) for n in TASKS)
@@ -115,7 +99,10 @@ def tasks_cmd() -> None:
 @click.option("--base-url", default=None,
               help="Replace https://raw.githubusercontent.com (or set $CORPORA_BASE_URL).")
 def fetch_cmd(name: str, mirror: str | None, cache_dir: str | None, base_url: str | None) -> None:
-    """Download data set NAME (or a task's data set, or 'all') and check its sha256."""
+    """Download a data set and check its sha256.
+
+    NAME is a data set, a task (its data set) or 'all'.
+    """
     from .registry import DATASETS, fetch
     from .tasks import TASKS, task_dataset
 
@@ -151,8 +138,9 @@ def fetch_cmd(name: str, mirror: str | None, cache_dir: str | None, base_url: st
 @read_options
 def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, identity: float,
                  near: bool, as_json: bool, out: str | None, **kw) -> None:
-    """Counts per class and split, lengths, alphabet, duplicates, train/test overlap.
+    """Describe a task or a sequence file.
 
+    Counts per class and split, lengths, alphabet, duplicates, train/test overlap.
     TASK_OR_FILE is a task name (see `corpora tasks`) or a sequence file.
     """
     import json
@@ -162,7 +150,7 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
     from .describe import describe_parts, format_description
     from .readers import read_records
     from .records import ReadReport
-    from .tasks import load_task, read_report_dict
+    from .tasks import TASKS, check_task_name, load_task, read_report_dict
 
     read_kw = {k: kw.pop(k) for k in DESCRIBE_READ_FIELDS}
     if Path(target).is_dir():
@@ -173,11 +161,11 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
         recs = list(read_records(target, ReadOptions(**read_kw), rep))
         summary = describe_parts({"all": recs}, name=target, report={"read": read_report_dict(rep)})
     else:
-        if any(c in target for c in "/\\.") and target not in _task_names():
+        if any(c in target for c in "/\\.") and target not in TASKS:
             raise click.BadParameter(f"{target}: no such file (and not a task name)",
                                      param_hint="TASK_OR_FILE")
-        task = load_task(_task_name(target, "TASK_OR_FILE"), mirror=mirror, seed=seed,
-                         split=split_method, identity=identity)
+        name = usage_check(check_task_name, target, "TASK_OR_FILE")
+        task = load_task(name, mirror=mirror, seed=seed, split=split_method, identity=identity)
         summary = describe_parts(task.parts(), name=target, report=task.report,
                                  identity=identity if near else None)
     text = json.dumps(summary, indent=2)
@@ -198,12 +186,16 @@ def describe_cmd(target: str, mirror: str | None, seed: int, split_method: str, 
 @mirror_option
 def unlabelled_cmd(task: str, extras: tuple[str, ...], out: str, seed: int,
                    mirror: str | None) -> None:
-    """A tokenizer corpus without leakage: TASK's training reads plus the --extra sets,
+    """Write a tokenizer corpus without leakage.
+
+    TASK's training reads plus the --extra sets,
     less every read that occurs in TASK's validation or test split (compared upper
     case with U as T); counts per source on stderr."""
+    from .tasks import check_task_name
     from .unlabelled import unlabelled_corpus
 
-    _, report = unlabelled_corpus(_task_name(task), extras, out, mirror=mirror, seed=seed)
+    task = usage_check(check_task_name, task, "TASK")
+    _, report = unlabelled_corpus(task, extras, out, mirror=mirror, seed=seed)
     for line in report.lines():
         click.echo(line, err=True)
     click.echo(f"{report.kept} reads written to {out}", err=True)

@@ -202,13 +202,19 @@ def task_dataset(name: str) -> str | None:
     >>> task_dataset("alx4-5way")
     'alx4-htselex'
     """
-    _check_name(name)
+    check_task_name(name)
     return _TASKS[name][0]
 
 
-def _check_name(name: str) -> None:
+def check_task_name(name: str) -> str:
+    """``name`` if it is a task, else UnknownTaskError listing the tasks.
+
+    >>> check_task_name("nrc")
+    'nrc'
+    """
     if name not in _TASKS:
         raise UnknownTaskError(f"unknown task {name!r}; tasks: {', '.join(TASKS)}")
+    return name
 
 
 def load_task(name: str, mirror: str | Path | None = None, seed: int = 0,
@@ -219,7 +225,7 @@ def load_task(name: str, mirror: str | Path | None = None, seed: int = 0,
     ``split="similarity"`` keeps near-identical sequences (``identity``) in one
     part; the default is the seeded stratified split the task describes.
     """
-    _check_name(name)
+    check_task_name(name)
     plan = SplitPlan(seed, split, identity)
     dataset, build, desc = _TASKS[name]
     files = {} if dataset is None else dataset_files(dataset, mirror=mirror, cache_dir=cache_dir)

@@ -89,6 +89,35 @@ def lab_group(help_text: str) -> click.Group:
     return group
 
 
+def usage_check(check: Callable[[str], str], value: str, param_hint: str) -> str:
+    """``check(value)`` (a registry's name check, say), its LabError a usage error (exit 2).
+
+    >>> def known(name):
+    ...     if name != "nrc":
+    ...         raise LabError(f"unknown task {name!r}; tasks: nrc")
+    ...     return name
+    >>> usage_check(known, "nrc", "--task")
+    'nrc'
+    >>> usage_check(known, "nrcc", "--task")
+    Traceback (most recent call last):
+    click.exceptions.BadParameter: unknown task 'nrcc'; tasks: nrc
+    """
+    try:
+        return check(value)
+    except LabError as exc:
+        raise click.BadParameter(str(exc), param_hint=param_hint) from None
+
+
+def checked_by(check: Callable[[str], str]) -> Callable:
+    """A click callback for an option that names an entry of a registry (``--task``):
+    :func:`usage_check` on the value given (None, not given, passes)."""
+
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        return None if value is None else usage_check(check, value, param.opts[0])
+
+    return callback
+
+
 def dataclass_options(cls, *, only=None, exclude=(), names=None, params=None, short=None,
                       override=None, overlay=False) -> Callable:
     """A decorator adding one click option per field of the dataclass ``cls``.

@@ -113,3 +113,29 @@ def test_init_with_another_vocabulary_is_refused(tmp_path):
                                  str(tmp_path / "model"), "--epochs", "1"])
     assert r.exit_code == 1 and "another vocabulary" in str(r.exception)
     assert not (tmp_path / "model").exists()
+
+
+def test_a_run_reads_the_pretrained_config_once(tmp_path):
+    """`classify train --init MLM --lr auto` checks the MLM's vocabulary and position limit,
+    builds the range test's model and the model, and loads the encoder weights twice: the
+    MLM's config.json is read once for all of them (it used to be read five times)."""
+    from unittest import mock
+
+    from transformers import PretrainedConfig
+
+    from classifier.pretrain import PretrainConfig, pretrain_mlm
+    train = write_tiny_csv(tmp_path / "train.csv", n=32, seed=0)
+    recs = list(read_records(train))
+    tok = train_tokenizer([r.seq for r in recs], TokenizerSpec(algorithm="char"))
+    mlm = tmp_path / "mlm"
+    pretrain_mlm(PretrainConfig(epochs=1, batch_size=16, threads=1), tok, recs, mlm)
+    read = PretrainedConfig.get_config_dict  # every config.json read goes through it
+    with mock.patch.object(PretrainedConfig, "get_config_dict", wraps=read) as spy:
+        r = CliRunner().invoke(cli, ["train", "--init", str(mlm), "--data", str(train), "--out",
+                                     str(tmp_path / "model"), "--epochs", "1", "--threads", "1",
+                                     "--batch-size", "16", "--lr", "auto", "--pooling", "mean"])
+    assert r.exit_code == 0, r.output
+    info = json.loads((tmp_path / "model" / "training_config.json").read_text())
+    assert info["lr_find"]["requested"] == "auto"  # the range test's model was built too
+    reads = [c for c in spy.call_args_list if str(c.args[0]) == str(mlm)]
+    assert len(reads) == 1, reads

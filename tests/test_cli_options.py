@@ -100,3 +100,35 @@ def test_stats_structure_default_is_the_librarys():
     library = inspect.signature(compare_tokenizers).parameters["structure"].default
     option = {p.name: p for p in tokenizer_lab.commands["stats"].params}["structure"].default
     assert library is option is True
+
+
+@pytest.mark.parametrize("name", ["evaluate", "predict"])
+def test_eval_batch_size_is_written_once(name):
+    """`classify evaluate/predict --batch-size`, training's validation batches and the
+    library's defaults are all TrainConfig's eval_batch_size; --threads says what None means."""
+    from classifier.evaluate import evaluate_model, model_probabilities, predict_file
+    from classifier.predict import predict_proba
+    from classifier.train_config import EVAL_BATCH_SIZE
+    params = {p.name: p for p in classify.commands[name].params}
+    assert params["batch_size"].opts == ["--batch-size"]
+    assert params["batch_size"].default == TrainConfig().eval_batch_size == EVAL_BATCH_SIZE
+    assert params["batch_size"].help == "Sequences per evaluation step."
+    for f in (evaluate_model, model_probabilities, predict_file, predict_proba):
+        assert inspect.signature(f).parameters["batch_size"].default == EVAL_BATCH_SIZE
+    ctx = click.Context(classify.commands[name], info_name=name)
+    assert "[default: (the model's setting, else idle cores)]" in params["threads"].get_help_record(ctx)[1]
+
+
+def test_folding_defaults_are_written_once():
+    """`tokenizer-lab fold` with no options fills the cache that a struct-* tokenizer with
+    the default spec reads: the same temperature and energy set, from one place."""
+    from tokenizer_lab.spec import FOLD_TEMPERATURE
+    from tokenizer_lab.structure.fold import FoldParams
+    from tokenizer_lab.structure.reads import fold_params
+    params = {p.name: p for p in tokenizer_lab.commands["fold"].params}
+    spec = TokenizerSpec(algorithm="struct-bpe")
+    assert FoldParams().temperature == spec.fold_temperature == FOLD_TEMPERATURE == 37.0
+    assert params["fold_temperature"].default == FOLD_TEMPERATURE
+    assert params["alphabet"].default == spec.alphabet == FoldParams().material
+    assert fold_params(spec) == FoldParams()
+    assert params["fold_temperature"].help.startswith("ViennaRNA folding temperature")

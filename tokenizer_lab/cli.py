@@ -64,7 +64,10 @@ CLI_ONLY_CHOICES = {
 @dataclass_options(ReadOptions, only=("format", "seq_column", "header", "on_invalid"),
                    params={"format": "fmt"})
 def train(corpus, out, fmt, seq_column, header, on_invalid, **spec_fields):
-    """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
+    """Train a tokenizer on CORPUS.
+
+    CORPUS is FASTA, FASTQ, CSV/TSV, JSON or one sequence per line; gzip ok.
+    """
     from .train import train_tokenizer
 
     iupac = spec_fields.pop("iupac")  # drop: skip such reads (a read option), not a spec value
@@ -125,7 +128,10 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
               help="Draw the folded structure coloured by token to this .png/.svg/.pdf "
                    "(with --all: NAME-1.png, NAME-2.png, ...).")
 def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure, plot_path):
-    """Show how SEQ (a sequence, a file, or - for stdin) becomes model input."""
+    """Show how a sequence becomes model input.
+
+    SEQ is a sequence, a file, or - for stdin.
+    """
     import json
 
     from .artifact import load_tokenizer
@@ -176,7 +182,10 @@ def inspect(seq, tok_dir, max_length, as_json, all_records, fmt, show_structure,
                    "structure elements: boundary P/R/F1, crossing rate, hairpin-loop and "
                    "hairpin-unit capture.")
 def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structure):
-    """Intrinsic measures of one or more tokenizers on CORPUS, side by side."""
+    """Compare tokenizers by intrinsic measures.
+
+    Measures of one or more tokenizers on CORPUS, side by side.
+    """
     import json
 
     from .artifact import load_tokenizer
@@ -190,10 +199,9 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structu
 
 @cli.command()
 @click.argument("corpus", nargs=-1, required=True, type=INPUT_FILE)
-@click.option("--alphabet", type=click.Choice(["rna", "dna"]), default="rna", show_default=True,
-              help="Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`.")
-@click.option("--fold-temperature", type=float, default=37.0, show_default=True,
-              help="ViennaRNA folding temperature in C, as `train --fold-temperature`.")
+@dataclass_options(TokenizerSpec, only=("alphabet", "fold_temperature"), override={
+    "alphabet": {"help": "Energy set: RNA (Turner 2004) or DNA (Mathews 2004), as `train --alphabet`."},
+    "fold_temperature": {"help": "ViennaRNA folding temperature in C, as `train --fold-temperature`."}})
 @click.option("--backend", type=click.Choice(BACKENDS), default="local", show_default=True,
               help="Fold on this machine's cores, or on a Ray cluster.")
 @click.option("--ray-address", default=None,
@@ -204,9 +212,9 @@ def stats(corpus, tok_dirs, motif_file, as_json, fmt, seq_column, iupac, structu
               help="Also write id, sequence, structure, mfe as TSV (atomically).")
 @dataclass_options(ReadOptions, only=("format", "seq_column"), params={"format": "fmt"})
 def fold(corpus, alphabet, fold_temperature, backend, ray_address, workers, out, fmt, seq_column):
-    """Fold every read of CORPUS into the fold cache ($LAB_FOLD_CACHE), here or on Ray.
+    """Fold every read of CORPUS into the cache.
 
-    Structure-aware tokenizers trained or applied later with the same --alphabet and
+    The fold cache is $LAB_FOLD_CACHE; folding runs here or on Ray. Structure-aware tokenizers trained or applied later with the same --alphabet and
     --fold-temperature then read their folds from the cache.
     """
     from .structure.corpus_fold import fold_corpus

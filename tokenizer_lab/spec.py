@@ -29,6 +29,9 @@ IUPAC = ("reject", "keep")
 K_RANGE = (1, 8)
 LEARNED = ("bpe", "wordpiece", "unigram")
 UNITS = ("element", "hairpin")
+#: Folding temperature in degrees Celsius unless set (ViennaRNA's own default): the spec's,
+#: FoldParams' and `tokenizer-lab fold`'s.
+FOLD_TEMPERATURE = 37.0
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,7 @@ class TokenizerSpec:
                                                         "unset": "detected"})
     primer3: str | None = field(default=None, metadata={"help": "3' primer sequence.",
                                                         "unset": "detected"})
-    fold_temperature: float = field(default=37.0, metadata={
+    fold_temperature: float = field(default=FOLD_TEMPERATURE, metadata={
         "help": "struct-* only: folding temperature in degrees Celsius (ViennaRNA; the "
                 "alphabet picks the energy set: RNA Turner 2004 or DNA Mathews 2004)."})
     unit: str = field(default="element", metadata={

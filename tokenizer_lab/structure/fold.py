@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 import RNA
 
 from corpora.alphabet import to_rna
+from tokenizer_lab.spec import FOLD_TEMPERATURE
 
 VIENNA_VERSION = RNA.__version__
 MATERIALS = ("rna", "dna")
@@ -49,7 +50,7 @@ class FoldParams:
     ValueError: material must be 'rna' or 'dna' (energy parameters: Turner 2004 or Mathews 2004), got 'protein'
     """
 
-    temperature: float = 37.0
+    temperature: float = FOLD_TEMPERATURE
     """Folding temperature in degrees Celsius (0-100)."""
     material: str = "rna"
     """'rna' (Turner 2004 parameters) or 'dna' (Mathews 2004 parameters)."""
