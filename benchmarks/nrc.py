@@ -45,8 +45,6 @@ from bench_classifier import spec_for
 from classifier.train_config import TrainConfig
 from classifier.pretrain import PretrainConfig, pretrain_mlm
 from classifier.finetune import train_classifier
-from classifier.data import encode
-from classifier.predict import predict_proba
 from corpora.tasks import load_task
 from labkit.atomic import atomic_write
 from tokenizer_lab import load_tokenizer, train_tokenizer
@@ -83,31 +81,9 @@ def tokenizer(name: str, task, work: Path, seed: int):
     return load_tokenizer(path)
 
 
-def predictions_text(model, tok, task, max_length: int, batch_size: int) -> str:
+def predictions_text(predictions: list[int]) -> str:
     """The predicted class of every test read, one character each (``0-9a-z``)."""
-    ids = encode(tok, task.test, max_length, True, "test")
-    pred = predict_proba(model, ids, tok.pad_token_id, batch_size).argmax(1)
-    return "".join(np.base_repr(int(p), 36).lower() for p in pred)
-
-
-def mlm(name: str, tok, task, work: Path, args) -> tuple[Path, dict]:
-    """A masked LM on the training reads (cached in ``work``), with its CPU seconds."""
-    path = work / (f"mlm-{args.arch}-{name.replace(':', '-')}-e{args.mlm_epochs}"
-                   f"-d{args.dropout}-ad{args.attention_dropout}")
-    summary_file = path / "pretrain_config.json"
-    if not summary_file.is_file():
-        c0 = cpu_seconds()
-        cfg = PretrainConfig(arch=args.arch, preset=args.preset, epochs=args.mlm_epochs,
-                             batch_size=args.batch_size, learning_rate=args.mlm_lr,
-                             seed=args.seed, threads=args.threads, dropout=args.dropout,
-                             attention_dropout=args.attention_dropout,
-                             length_percentile=args.length_percentile)
-        s = pretrain_mlm(cfg, tok, task.train, path)
-        data = json.loads(summary_file.read_text())
-        data["cpu_seconds"] = round(cpu_seconds() - c0, 1)
-        summary_file.write_text(json.dumps(data, indent=2))
-        log.info("MLM %s: loss %s in %.0f CPU s", name, s["best_valid_loss"], data["cpu_seconds"])
-    return path, json.loads(summary_file.read_text())
+    return "".join(np.base_repr(int(p), 36).lower() for p in predictions)
 
 
 def overrides(pairs: list[str]) -> dict:
@@ -143,7 +119,7 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
     load0, c0, t0 = os.getloadavg()[0], cpu_seconds(), time.perf_counter()
     res = train_classifier(cfg, tok, task.train, task.valid, task.test)
     cpu = cpu_seconds() - c0
-    preds = predictions_text(res.model, tok, task, res.max_length, cfg.eval_batch_size)
+    preds = predictions_text(res.test_predictions)
     m, c = res.metrics, res.costs
     return {"cell": cell, "tokenizer": name, "pooling": pooling, "init": init, "arch": args.arch,
             "head": args.head, "accuracy": m["accuracy"], "mcc": m["mcc"],
@@ -188,8 +164,7 @@ def run_length_logreg(task, args) -> dict:
             "arch": "length-logreg", "head": "-", "accuracy": m["accuracy"], "mcc": m["mcc"],
             "macro_f1": m["macro_f1"], "cpu_seconds": cpu, "mlm_cpu_seconds": 0.0,
             "total_cpu_seconds": cpu, "epochs": 1, "seed": args.seed,
-            "test_predictions": "".join(np.base_repr(int(p), 36).lower()
-                                        for p in proba.argmax(1)),
+            "test_predictions": predictions_text(proba.argmax(1)),
             "load_end": round(os.getloadavg()[0], 2)}
 
 
@@ -202,7 +177,8 @@ def run_logreg(task, args) -> dict:
             "arch": "kmer-logreg", "head": "-", "accuracy": m["accuracy"], "mcc": m["mcc"],
             "macro_f1": m["macro_f1"], "cpu_seconds": round(cpu_seconds() - c0, 1),
             "mlm_cpu_seconds": 0.0, "total_cpu_seconds": round(cpu_seconds() - c0, 1),
-            "epochs": 1, "seed": args.seed, "load_end": round(os.getloadavg()[0], 2)}
+            "epochs": 1, "seed": args.seed, "test_predictions": predictions_text(res.test_predictions),
+            "load_end": round(os.getloadavg()[0], 2)}
 
 
 def to_markdown(res: dict, grid_cells: list[str] | None = None) -> str:

@@ -36,10 +36,11 @@ def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainRes
 
     valid_p = probs(splits.valid)
     valid_m = classification_metrics(splits.y_valid, valid_p, splits.classes, splits.y_train)
-    test_m = None
+    test_m = test_pred = None
     if splits.test is not None:
-        test_m = classification_metrics(splits.y_test, probs(splits.test), splits.classes,
-                                        splits.y_train)
+        test_p = probs(splits.test)
+        test_m = classification_metrics(splits.y_test, test_p, splits.classes, splits.y_train)
+        test_pred = test_p.argmax(1).tolist()
     lengths = [len(s) for s in seqs]
     costs = {"params": model.n_params,
              # 4 decimals: a tiny fit takes milliseconds, which 2 decimals would call 0
@@ -54,7 +55,7 @@ def train_baseline(config, splits: Splits, info: dict, out_dir=None) -> TrainRes
     log.info("kmer-logreg k=%d %s: %s", config.kmer_k, "test" if test_m else "validation",
              summary_line(final))
     result = TrainResult(final, valid_m, history, costs, final["confusion"], splits.classes,
-                         config, None, {}, 1, model=model)
+                         config, None, {}, 1, model=model, test_predictions=test_pred)
     if out_dir is not None:
         info.update({"classes": splits.classes, "max_length": None, "best_epoch": 1,
                      "tokenizer": {"kmer_counts": config.kmer_k}})

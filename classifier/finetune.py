@@ -178,7 +178,7 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
              config.preset, params, tok.vocab_size, max_len, len(splits.classes))
     fit = _fit(config, tok, splits, ids, max_len, model, out_dir, resume, feats)
     model = fit.model
-    valid_m, test_m = _final_scores(config, tok, splits, ids, max_len, model, feats)
+    valid_m, test_m, test_pred = _final_scores(config, tok, splits, ids, max_len, model, feats)
     train_s = max(fit.wall - fit.history.eval_seconds, 1e-9)
     costs = {"params": params, "train_seconds": round(train_s, 2),
              "train_wall_seconds": round(fit.wall, 2), "epochs": round(fit.epochs, 2),
@@ -193,7 +193,8 @@ def _train_neural(config: TrainConfig, tok, splits: Splits, info: dict, out_dir,
     log.info("%s: %s", "test" if test_m else "validation", summary_line(final))
     best = fit.keeper.best_epoch
     result = TrainResult(final, valid_m, fit.history.history, costs, final["confusion"],
-                         splits.classes, config, max_len, truncated, best, model=model)
+                         splits.classes, config, max_len, truncated, best, model=model,
+                         test_predictions=test_pred)
     if out_dir is not None and fit.is_main:
         info.update({"classes": splits.classes, "max_length": max_len, "truncated": truncated,
                      "best_epoch": best,
@@ -297,18 +298,20 @@ def _fit(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model, out
 
 def _final_scores(config: TrainConfig, tok, splits: Splits, ids, max_len: int, model,
                   feats: dict | None = None):
-    """Validation and (when there is one) test metrics of the restored best model; the
-    test split's averaged over ``config.test_segmentations`` segmentations."""
+    """Validation and (when there is one) test metrics of the restored best model, and the
+    predicted class of each test read; the test split's probabilities averaged over
+    ``config.test_segmentations`` segmentations."""
     feats = feats or {}
 
     def scores(y, proba):
         return classification_metrics(y, proba, splits.classes, splits.y_train)
     valid_m = scores(splits.y_valid, predict_proba(model, ids["validation"], tok.pad_token_id,
                                                    config.eval_batch_size, feats.get("validation")))
-    test_m = None if splits.test is None else scores(splits.y_test, segmentation_average(
-        model, tok, splits.test, ids["test"], config, max_len, config.eval_batch_size,
-        feats.get("test")))
-    return valid_m, test_m
+    if splits.test is None:
+        return valid_m, None, None
+    proba = segmentation_average(model, tok, splits.test, ids["test"], config, max_len,
+                                 config.eval_batch_size, feats.get("test"))
+    return valid_m, scores(splits.y_test, proba), proba.argmax(1).tolist()
 
 
 def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int,

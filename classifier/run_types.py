@@ -33,6 +33,8 @@ class TrainResult:
     best_epoch: float | None = None
     model_dir: Path | None = None
     model: Any = field(default=None, repr=False)
+    #: The predicted class index of every test read, in order (paired tests across runs).
+    test_predictions: list[int] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         return {"metrics": self.metrics, "valid_metrics": self.valid_metrics,

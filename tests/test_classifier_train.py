@@ -126,6 +126,7 @@ def test_kmer_logreg_baseline_same_data_handling(tiny, tmp_path):
     probs = model_probabilities(load_model_dir(tmp_path / "lr"), test)
     assert classification_metrics([0 if r.label == "bind" else 1 for r in test], probs,
                                   ["bind", "free"], [0])["mcc"] == res.metrics["mcc"]
+    assert res.test_predictions == probs.argmax(1).tolist()  # per read, for paired tests
 
 
 @pytest.mark.parametrize("arch", ["bert", "distilbert", "roberta", "electra"])

@@ -128,6 +128,8 @@ def test_test_time_averaging(data, tmp_path):
     assert not np.array_equal(three, today) and np.allclose(three.sum(axis=1), 1)
     assert np.array_equal(three, model_probabilities(loaded, test))  # seeded: repeats
     assert res.metrics == evaluate_model(tmp_path / "model", test)  # as training scored it
+    # the run's per-read test predictions are those averaged probabilities' classes
+    assert res.test_predictions == three.argmax(1).tolist()
 
 
 def test_bad_combinations_are_one_line_errors(data, tmp_path):
