@@ -16,6 +16,7 @@ from corpora.cli import task_callback
 from corpora.readers import ReadOptions
 from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.errors import LabError
+from labkit.limits import MAX_TOKENIZE_NT
 
 from .ablation.ablation_config import AblationConfig
 from .explain.config import ExplainConfig
@@ -32,7 +33,7 @@ read_options = dataclass_options(
 
 def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
     return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=seq_column,
-                       label_column=label_column,
+                       label_column=label_column, max_nt=MAX_TOKENIZE_NT,
                        label_from="column" if label_column is not None else "auto")
 
 

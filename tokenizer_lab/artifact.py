@@ -36,6 +36,7 @@ from corpora.alphabet import InvalidSequence, normalize
 from labkit.atomic import atomic_dir
 from labkit.typed import from_saved
 from labkit.checksum import sha256_file
+from labkit.limits import MAX_TOKENIZE_NT
 
 from . import algorithms
 from .errors import TokenizerError
@@ -124,7 +125,11 @@ class LabTokenizer:
 
     # -- sequences to text and tokens -----------------------------------------------------
     def normalize(self, seq: str) -> str:
-        """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take."""
+        """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take
+        or a sequence longer than MAX_TOKENIZE_NT."""
+        if len(seq) > MAX_TOKENIZE_NT:
+            raise TokenizerError(f"sequence {seq[:30]!r}...: {len(seq)} nt; a tokenizer reads at "
+                                 f"most {MAX_TOKENIZE_NT} nt (see README 'Limits')")
         try:
             return normalize(seq, self.spec.alphabet, self.spec.iupac)
         except InvalidSequence as exc:  # the tokenizer's own iupac setting decides, not an option

@@ -15,6 +15,7 @@ from corpora.formats import FORMATS
 from corpora.read_options import ReadOptions
 from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.cluster import BACKENDS
+from labkit.limits import MAX_FOLD_NT, MAX_TOKENIZE_NT
 
 from .spec import TokenizerSpec
 
@@ -89,7 +90,7 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
     from .errors import TokenizerError
 
     def from_file(path):
-        recs = read_records(path, format=fmt, check_ids=False)
+        recs = read_records(path, format=fmt, check_ids=False, max_nt=MAX_TOKENIZE_NT)
         return [(r.id, r.seq) for r in recs] if all_records else [(r.id, r.seq) for r in [next(recs)]]
 
     if seq == "-":
@@ -218,7 +219,8 @@ def fold(corpus, alphabet, fold_temperature, backend, ray_address, workers, out,
     if cache is None and out is None:
         raise click.UsageError("the fold cache is off (LAB_FOLD_CACHE); give --out to keep the folds")
     s = fold_corpus([Path(p) for p in corpus], params, cache=cache, out=out, workers=workers,
-                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet),
+                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet,
+                                             max_nt=MAX_FOLD_NT),
                     backend=backend, ray_address=ray_address)
     where = f"; cache {s['cache']}: {s['new_folds']} new, {s['cache_size']} in all" if cache else ""
     click.echo(f"folded {s['reads']} reads ({s['distinct']} distinct) with {backend}{where}"
