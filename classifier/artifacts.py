@@ -143,11 +143,13 @@ def load_model_dir(path: str | Path) -> LoadedModel:
     from transformers import AutoModelForSequenceClassification
 
     from . import heads  # noqa: F401  registers the pooling heads with the Auto classes
+    from .model_config import NO_REMOTE_CODE, check_model_config
+    check_model_config(path)  # no code, no absurd shape: before transformers reads it
     loaded.tokenizer = load_tokenizer(path)
     _check_weights(path / "model.safetensors")
     try:
         with quiet_hf_progress():
-            loaded.model = AutoModelForSequenceClassification.from_pretrained(path)
+            loaded.model = AutoModelForSequenceClassification.from_pretrained(path, **NO_REMOTE_CODE)
     except (OSError, ValueError, KeyError, RuntimeError, TypeError, AttributeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise ClassifierError(f"{path}: cannot load the model weights ({first})") from None

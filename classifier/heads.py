@@ -32,6 +32,7 @@ from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassificat
                           PretrainedConfig, PreTrainedModel)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from .model_config import NO_REMOTE_CODE
 from .train_config import HEADS, POOLINGS
 
 #: Architectures whose bare encoder has a [CLS] pooler we do not use.
@@ -119,7 +120,7 @@ class LabSequenceClassifier(PreTrainedModel):
 
     def load_encoder(self, path: str) -> None:
         """The encoder weights of a masked-LM directory (``classify pretrain``)."""
-        pretrained = AutoModel.from_pretrained(path, **(
+        pretrained = AutoModel.from_pretrained(path, **NO_REMOTE_CODE, **(
             {"add_pooling_layer": False} if self.config.encoder["model_type"] in _HAS_POOLER else {}))
         missing, unexpected = self.encoder.load_state_dict(pretrained.state_dict(), strict=False)
         if [k for k in missing if not k.endswith("position_ids")] or unexpected:
@@ -136,7 +137,8 @@ def build_classifier(encoder_config: PretrainedConfig, pooling: str, head: str,
     """
     if uses_stock_class(pooling, head):
         if init:
-            return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config)
+            return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config,
+                                                                      **NO_REMOTE_CODE)
         return AutoModelForSequenceClassification.from_config(encoder_config)
     cfg = LabClassifierConfig(encoder_config, pooling=pooling, head=head,
                               classifier_dropout=dropout, id2label=encoder_config.id2label,
