@@ -32,7 +32,7 @@ from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassificat
                           PretrainedConfig, PreTrainedModel)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
-from .model_config import NO_REMOTE_CODE
+from .model_config import LAB_MODEL_TYPE, NO_REMOTE_CODE
 from .train_config import HEADS, POOLINGS
 
 #: Architectures whose bare encoder has a [CLS] pooler we do not use.
@@ -62,7 +62,7 @@ def uses_stock_class(pooling: str, head: str) -> bool:
 class LabClassifierConfig(PretrainedConfig):
     """The encoder's config (a dict, ``encoder``) plus the pooling and the head."""
 
-    model_type = "aptamer-lab-classifier"
+    model_type = LAB_MODEL_TYPE
 
     def __init__(self, encoder: dict | PretrainedConfig | None = None, pooling: str = "mean",
                  head: str = "linear", classifier_dropout: float = 0.1, **kwargs):

@@ -50,11 +50,13 @@ SHAPE_LIMITS = {
 _CODE_KEYS = ("auto_map", "custom_pipelines")
 
 
+#: The model_type of a pooling-head classifier (:class:`classifier.heads.LabClassifierConfig`).
+LAB_MODEL_TYPE = "aptamer-lab-classifier"
+
+
 def _known_model_types() -> set[str]:
     from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
-
-    from .heads import LabClassifierConfig
-    return set(CONFIG_MAPPING_NAMES) | {LabClassifierConfig.model_type}
+    return set(CONFIG_MAPPING_NAMES) | {LAB_MODEL_TYPE}
 
 
 def check_config_dict(cfg, where: str) -> None:

@@ -5,14 +5,14 @@ before memory or time is spent on it, and crossing it is one line naming the fil
 limit, exit 1. Aptamers are 20-120 nt; the bounds leave a wide margin for ncRNA data.
 
 >>> MAX_RECORD_BYTES, MAX_TOKENIZE_NT, MAX_FOLD_NT, MAX_MODEL_TOKENS
-(16777216, 10000, 3000, 2048)
+(4194304, 10000, 3000, 2048)
 """
 
 from __future__ import annotations
 
 #: The longest line (or FASTA/FASTQ record) a reader takes, in bytes after decompression:
 #: a 200 MB line or a gzip bomb stops here instead of filling memory.
-MAX_RECORD_BYTES = 16 * 2**20
+MAX_RECORD_BYTES = 4 * 2**20
 #: The largest JSON sequence file (decompressed bytes); JSON is parsed whole.
 MAX_JSON_BYTES = 64 * 2**20
 #: The longest read (nt) the corpora commands (and the library's readers) accept.

@@ -71,11 +71,11 @@ def refuse_special(path: str | Path, expected: str = "a new or regular file") ->
 
 
 def check_out_dir(path: str | Path, *, marker: str, command: str, overwrite: bool = False,
-                  foreign: tuple[str, ...] = ()) -> None:
+                  foreign: tuple[str, ...] = (), has_overwrite: bool = True) -> None:
     """Refuse to replace ``path`` unless it is absent, empty, an earlier output of
     ``command`` (it holds ``marker`` and none of the ``foreign`` files another command
     writes beside it), or ``overwrite`` is set; a file, a device, a FIFO, a link or the
-    file-system root is always refused."""
+    file-system root is always refused. ``has_overwrite``: the command has --overwrite."""
     path = Path(path)
     refuse_special(path, f"a folder for `{command}` to write")
     if path.exists() and not path.is_dir():
@@ -88,16 +88,17 @@ def check_out_dir(path: str | Path, *, marker: str, command: str, overwrite: boo
     if names:
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         raise OutputError(f"{path}: a folder holding files that `{command}` did not write "
-                          f"({shown}); nothing was changed. Give another --out, or add "
-                          "--overwrite to replace the folder")
+                          f"({shown}); nothing was changed. Give another --out"
+                          + (", or add --overwrite to replace the folder" if has_overwrite else ""))
 
 
 @contextlib.contextmanager
 def claim_out_dir(path: str | Path, *, marker: str, command: str, overwrite: bool = False,
-                  foreign: tuple[str, ...] = ()) -> Iterator[Path]:
+                  foreign: tuple[str, ...] = (), has_overwrite: bool = True) -> Iterator[Path]:
     """The one rule of every folder writer: :func:`check_out_dir`, then :func:`out_lock`
     while the block writes."""
-    check_out_dir(path, marker=marker, command=command, overwrite=overwrite, foreign=foreign)
+    check_out_dir(path, marker=marker, command=command, overwrite=overwrite, foreign=foreign,
+                  has_overwrite=has_overwrite)
     with out_lock(path) as lock:
         yield lock
 

@@ -66,14 +66,19 @@ CLI_ONLY_CHOICES = {
                    params={"format": "fmt"})
 def train(corpus, out, fmt, seq_column, header, on_invalid, **spec_fields):
     """Train a tokenizer on CORPUS (FASTA, FASTQ, CSV/TSV, JSON, lines; gzip ok)."""
+    from labkit.outdir import claim_out_dir
+
+    from .artifact import MARKER, MODEL_FILES
     from .train import train_tokenizer
 
     iupac = spec_fields.pop("iupac")  # drop: skip such reads (a read option), not a spec value
     spec = make_config(TokenizerSpec, iupac="keep" if iupac == "keep" else "reject", **spec_fields)
     options = ReadOptions(format=fmt, seq_column=seq_column, header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
-    tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
-    tok.save(out)
+    with claim_out_dir(out, marker=MARKER, command="tokenizer-lab train", foreign=MODEL_FILES,
+                       has_overwrite=False):  # refused before training, not after
+        tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
+        tok.save(out)
     c, p = tok.meta["corpus"], tok.meta["primers"]
     prim = "none" if p["mode"] == "keep" else f"{p['mode']} (5' {p['primer5']}, 3' {p['primer3']})"
     click.echo(f"{tok.spec.algorithm}: vocabulary of {tok.vocab_size} from {c['reads']} reads "
