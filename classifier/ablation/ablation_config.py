@@ -135,7 +135,7 @@ class AblationConfig:
     mirror: str | None = _setting(None, "Data mirror folder for --task.", unset="$CORPORA_MIRROR, else the download cache")
     tokenizers: tuple[TokenizerChoice, ...] = _setting(
         (), "The grid's tokenizers, e.g. char,kmer:3,bpe:512,unigram:512.")
-    seeds: tuple[int, ...] = _setting((0, 1, 2), "Seeds, e.g. 0,1,2: every tokenizer runs with each.")
+    seeds: tuple[int, ...] = _setting((0, 1, 2), f"Seeds, e.g. 0,1,2: every tokenizer runs with each (at most {MAX_SEEDS}).")
     preset: str = _setting("tiny", "Model size.", choices=tuple(PRESETS))
     epochs: int | None = _setting(None, "Epochs per run.", unset="classify train's")
     batch_size: int | None = _setting(None, "Sequences per training step.", unset="classify train's")
