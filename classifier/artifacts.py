@@ -36,6 +36,8 @@ NEURAL_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer
                 "lab.json")
 COMMON_FILES = (INFO_FILE, "metrics.json", "history.csv", "README.md", "plots/loss.png",
                 "plots/valid_metric.png", "plots/confusion_matrix.png")
+#: Files a neural model folder may hold besides those it must (older transformers, vocab.txt).
+OPTIONAL_FILES = ("special_tokens_map.json", "vocab.txt")
 
 
 @contextlib.contextmanager
@@ -143,11 +145,13 @@ def load_model_dir(path: str | Path) -> LoadedModel:
     from transformers import AutoModelForSequenceClassification
 
     from . import heads  # noqa: F401  registers the pooling heads with the Auto classes
+    from .model_config import NO_REMOTE_CODE, check_model_config
+    check_model_config(path)  # no code, no absurd shape: before transformers reads it
     loaded.tokenizer = load_tokenizer(path)
     _check_weights(path / "model.safetensors")
     try:
         with quiet_hf_progress():
-            loaded.model = AutoModelForSequenceClassification.from_pretrained(path)
+            loaded.model = AutoModelForSequenceClassification.from_pretrained(path, **NO_REMOTE_CODE)
     except (OSError, ValueError, KeyError, RuntimeError, TypeError, AttributeError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise ClassifierError(f"{path}: cannot load the model weights ({first})") from None
@@ -191,13 +195,17 @@ def _check_weights(path: Path) -> None:
                               "safetensors file written by `classify train`") from None
 
 
-def missing_files(path: str | Path) -> list[str]:
-    """Files a complete model directory must have and ``path`` lacks."""
+def needed_files(path: str | Path) -> tuple[str, ...]:
+    """The files a complete model directory of ``path``'s architecture must have."""
     path = Path(path)
     try:
         arch = json.loads((path / INFO_FILE).read_text())["train_config"]["arch"]
     except (OSError, ValueError, KeyError, TypeError):
         arch = TrainConfig().arch  # unreadable info: check for the default's files
     from .baseline import MODEL_FILE, WEIGHTS_FILE
-    need = COMMON_FILES + ((MODEL_FILE, WEIGHTS_FILE) if arch == "kmer-logreg" else NEURAL_FILES)
-    return [f for f in need if not (path / f).is_file()]
+    return COMMON_FILES + ((MODEL_FILE, WEIGHTS_FILE) if arch == "kmer-logreg" else NEURAL_FILES)
+
+
+def missing_files(path: str | Path) -> list[str]:
+    """Files a complete model directory must have and ``path`` lacks."""
+    return [f for f in needed_files(path) if not (Path(path) / f).is_file()]

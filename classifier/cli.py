@@ -17,6 +17,7 @@ from corpora.tasks import check_task_name
 from labkit.cli import (INPUT_DIR, INPUT_FILE, checked_by, dataclass_options, lab_group,
                         make_config, run_cli)
 from labkit.errors import LabError
+from labkit.limits import MAX_TOKENIZE_NT
 
 from .ablation.ablation_config import AblationConfig
 from .explain.config import ExplainConfig
@@ -33,7 +34,7 @@ read_options = dataclass_options(
 
 def _read_opts(fmt, alphabet, iupac, seq_column, label_column) -> ReadOptions:
     return ReadOptions(format=fmt, alphabet=alphabet, iupac=iupac, seq_column=seq_column,
-                       label_column=label_column,
+                       label_column=label_column, max_nt=MAX_TOKENIZE_NT,
                        label_from="column" if label_column is not None else "auto")
 
 
@@ -163,8 +164,11 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
     """
     from tokenizer_lab import load_tokenizer
 
+    from labkit.outdir import claim_out_dir
+
     from .inputs import from_files, from_task
     from .finetune import lr_find_records
+    from .lr_find import MARKER as LR_FIND_MARKER
 
     if bool(data) == bool(task):
         raise click.UsageError("give either --data FILE or --task NAME")
@@ -175,13 +179,15 @@ def lr_find(tokenizer_dir, data, valid, task, mirror, out, fmt, alphabet, iupac,
         raise click.UsageError("--arch kmer-logreg has no learning rate; choose a neural --arch")
     if tokenizer_dir is None and config.init is None:
         raise click.UsageError("give --tokenizer DIR (or --init MLMDIR)")
-    tok = load_tokenizer(tokenizer_dir or config.init)
-    if task:
-        inputs = from_task(task, mirror, config.seed)
-    else:
-        inputs = from_files(data, valid, None, _read_opts(fmt, alphabet, iupac, seq_column, label_column))
-    r = lr_find_records(config, tok, inputs.train, inputs.valid, out, start_lr=start_lr,
-                        end_lr=end_lr, steps=steps)
+    with claim_out_dir(out, marker=LR_FIND_MARKER, command="classify lr-find", has_overwrite=False):
+        tok = load_tokenizer(tokenizer_dir or config.init)
+        if task:
+            inputs = from_task(task, mirror, config.seed)
+        else:
+            inputs = from_files(data, valid, None, _read_opts(fmt, alphabet, iupac, seq_column,
+                                                              label_column))
+        r = lr_find_records(config, tok, inputs.train, inputs.valid, out, start_lr=start_lr,
+                            end_lr=end_lr, steps=steps)
     click.echo(f"suggested learning rate {r.suggestion:.3g} (loss minimum at {r.min_loss_lr:.3g}, "
                f"steepest descent at {r.steepest_lr:.3g}"
                + (f", diverged at {r.diverged_at:.3g}" if r.diverged_at else "")
@@ -255,12 +261,16 @@ def explain(model_dir, data, out, fmt, alphabet, iupac, seq_column, label_column
 
     Which nucleotides, tokens and motifs drive each prediction (integrated gradients).
     """
+    from labkit.outdir import claim_out_dir
+
     from .explain import explain_file
+    from .explain.report import MARKER as EXPLAIN_MARKER
     from .inputs import read_files
 
     config = make_config(ExplainConfig, **options)
-    records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
-    doc = explain_file(model_dir, records, out, config)
+    with claim_out_dir(out, marker=EXPLAIN_MARKER, command="classify explain", has_overwrite=False):
+        records = read_files([data], _read_opts(fmt, alphabet, iupac, seq_column, label_column))
+        doc = explain_file(model_dir, records, out, config)
     sm = doc["summary"]
     click.echo(f"{sm['sequences']} sequences explained (max |delta| {sm['max_abs_delta']:.2e}, "
                f"{sm['cpu_seconds']:.1f} CPU s); {sum(map(len, doc['motifs'].values()))} motifs; "
@@ -333,7 +343,10 @@ def ablate(ctx, config, out, report_only, **options) -> None:
 
     Every tokenizer x seed is trained and tested on one split. CONFIG is a TOML file (see classifier/configs/); options override it.
     """
+    from labkit.outdir import check_out_dir
+
     from .ablation.ablation_config import load_config
+    from .ablation.runner import MARKER as ABLATION_MARKER
     from .ablation.report import write_reports
     from .ablation.results import load_results
     from .ablation.runner import check_grid, run_ablation
@@ -353,6 +366,8 @@ def ablate(ctx, config, out, report_only, **options) -> None:
     given = [f"{flag[k]} {v}" for k, v in ctx.params.items()
              if v not in (None, False) and k not in ("config", "out")]
     command = " ".join(["classify ablate", *([config] if config else []), *given, "--out", out])
+
+    check_out_dir(out, marker=ABLATION_MARKER, command="classify ablate", has_overwrite=False)
 
     def on_run(run_id: str, done: int, total: int) -> None:
         log.info("[%d/%d] %s finished", done, total, run_id)

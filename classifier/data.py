@@ -24,6 +24,7 @@ import torch
 from corpora.errors import LabelError
 from corpora.records import Record
 from labkit.errors import LabError
+from labkit.limits import MAX_MODEL_TOKENS
 
 log = logging.getLogger(__name__)
 
@@ -130,14 +131,14 @@ def choose_max_length(lengths: Iterable[int], percentile: float = 99.0,
                       limit: int | None = None) -> tuple[int, int]:
     """A maximum length (tokens, specials included) and how many sequences exceed it.
 
-    The ``percentile`` of the token counts, rounded up, capped at ``limit``.
+    The ``percentile`` of the token counts, rounded up, capped at ``limit`` and at
+    MAX_MODEL_TOKENS (attention memory grows with the square of the length).
     """
     arr = np.asarray(list(lengths))
     if arr.size == 0:
         raise LabError("no sequences to measure; expected at least one")
     n = int(math.ceil(np.percentile(arr, percentile)))
-    if limit is not None:
-        n = min(n, limit)
+    n = min(n, MAX_MODEL_TOKENS if limit is None else min(limit, MAX_MODEL_TOKENS))
     return n, int((arr > n).sum())
 
 

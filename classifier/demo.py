@@ -82,8 +82,10 @@ def cpu_seconds() -> float:
 def _set_aside_stale(folder: Path, fingerprint: str) -> None:
     """A demo folder from an older config cannot be resumed: keep it under another name."""
     import json
+
+    from .ablation.runner import MARKER
     try:
-        old = json.loads((folder / "ablation.json").read_text(encoding="utf-8"))["fingerprint"]
+        old = json.loads((folder / MARKER).read_text(encoding="utf-8"))["fingerprint"]
     except (OSError, ValueError, KeyError, TypeError):
         return
     if old != fingerprint:

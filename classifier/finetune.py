@@ -71,8 +71,10 @@ def _init_config(path: str | None) -> AutoConfig | None:
     per run, then passed to the steps that need it (the tokenizer check, the models)."""
     if not path:
         return None
+    from .model_config import NO_REMOTE_CODE, check_model_config
+    check_model_config(path)  # no code, no absurd shape: before transformers reads it
     try:
-        return AutoConfig.from_pretrained(path)
+        return AutoConfig.from_pretrained(path, **NO_REMOTE_CODE)
     except (OSError, ValueError) as exc:
         raise ClassifierError(f"{path}: not a pretrained model directory ({exc.__class__.__name__}); "
                               "expected the --out folder of `classify pretrain`") from None

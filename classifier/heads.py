@@ -45,6 +45,7 @@ from transformers import (AutoConfig, AutoModel, AutoModelForSequenceClassificat
                           PretrainedConfig, PreTrainedModel)
 from transformers.modeling_outputs import SequenceClassifierOutput
 
+from .model_config import LAB_MODEL_TYPE, NO_REMOTE_CODE
 from .train_config import HEADS, KMER_CHANNEL_MAX, POOLINGS, STRUCTURE_BIASES
 
 #: Architectures whose bare encoder has a [CLS] pooler we do not use.
@@ -74,7 +75,7 @@ def uses_stock_class(pooling: str, head: str) -> bool:
 class LabClassifierConfig(PretrainedConfig):
     """The encoder's config (a dict, ``encoder``) plus the pooling and the head."""
 
-    model_type = "aptamer-lab-classifier"
+    model_type = LAB_MODEL_TYPE
 
     def __init__(self, encoder: dict | PretrainedConfig | None = None, pooling: str = "mean",
                  head: str = "linear", classifier_dropout: float = 0.1,
@@ -185,7 +186,7 @@ class LabSequenceClassifier(PreTrainedModel):
     def load_encoder(self, path: str) -> None:
         """The encoder weights of a masked-LM directory (``classify pretrain``); its config
         is this model's encoder config, so the directory's is not read again."""
-        pretrained = AutoModel.from_pretrained(path, config=self.config.encoder_config(), **(
+        pretrained = AutoModel.from_pretrained(path, config=self.config.encoder_config(), **NO_REMOTE_CODE, **(
             {"add_pooling_layer": False} if self.config.encoder["model_type"] in _HAS_POOLER else {}))
         missing, unexpected = self.encoder.load_state_dict(pretrained.state_dict(), strict=False)
         if [k for k in missing if not k.endswith("position_ids")] or unexpected:
@@ -213,7 +214,8 @@ def build_classifier(encoder_config: PretrainedConfig, pooling: str, head: str,
                                        "kmer_channel": inputs.kmer_channel}
     if uses_stock_class(pooling, head) and not (inputs is not None and inputs.any):
         if init:
-            return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config)
+            return AutoModelForSequenceClassification.from_pretrained(init, config=encoder_config,
+                                                                      **NO_REMOTE_CODE)
         return AutoModelForSequenceClassification.from_config(encoder_config)
     cfg = LabClassifierConfig(encoder_config, pooling=pooling, head=head,
                               classifier_dropout=dropout, id2label=encoder_config.id2label,

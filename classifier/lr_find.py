@@ -164,8 +164,12 @@ def write_lr_find(result: LrFind, out_dir: str | Path, extra: dict | None = None
     import json
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    with atomic_write(out_dir / "lr_find.json") as fh:
+    with atomic_write(out_dir / MARKER) as fh:
         json.dump({**(extra or {}), **result.to_dict()}, fh, indent=2)
         fh.write("\n")
-    return [out_dir / "lr_find.json", plot_lr_find(result, out_dir / "lr_find.png")]
+    return [out_dir / MARKER, plot_lr_find(result, out_dir / "lr_find.png")]
+
+
+#: The file that marks a folder `classify lr-find` wrote.
+MARKER = "lr_find.json"
 

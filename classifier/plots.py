@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from labkit.atomic import atomic_write  # noqa: E402
+from labkit.limits import MAX_PLOT_CLASSES  # noqa: E402
 
 
 def _save(fig, path: Path) -> Path:
@@ -55,7 +56,16 @@ def plot_metric(history: list[dict], metric: str, path: Path) -> Path:
 
 
 def plot_confusion(confusion, classes: list[str], path: Path, title: str = "test set") -> Path:
-    """Counts with class names; rows are true classes, columns predictions."""
+    """Counts with class names; rows are true classes, columns predictions. Above
+    MAX_PLOT_CLASSES classes a summary says where the numbers are instead (a grid of
+    10,000 x 10,000 labelled cells does not fit in memory)."""
+    if len(classes) > MAX_PLOT_CLASSES:
+        fig, ax = plt.subplots(figsize=(5, 1.5))
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"confusion matrix ({title}): {len(classes)} classes, more than the "
+                f"{MAX_PLOT_CLASSES} drawn\n(MAX_PLOT_CLASSES); the counts are in metrics.json",
+                ha="center", va="center", fontsize=9, wrap=True)
+        return _save(fig, path)
     cm = np.asarray(confusion)
     size = max(4.0, 0.55 * len(classes) + 2)
     fig, ax = plt.subplots(figsize=(size, size * 0.85))

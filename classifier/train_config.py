@@ -18,6 +18,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from labkit.config import SavedConfig, check_choices
+from labkit.limits import MAX_MODEL_TOKENS
 
 from .presets import ARCHS, NEURAL_ARCHS, PRESETS
 
@@ -58,6 +59,12 @@ def _shared(name: str, **metadata):
     ``metadata`` overrides, e.g. a longer help."""
     default, meta = _SHARED[name]
     return field(default=default, metadata={**meta, **metadata})
+
+
+def _check_max_length(config) -> None:
+    if config.max_length is not None and not 3 <= config.max_length <= MAX_MODEL_TOKENS:
+        raise ValueError(f"max_length must be between 3 ([CLS] token [SEP]) and "
+                         f"{MAX_MODEL_TOKENS} (MAX_MODEL_TOKENS), got {config.max_length}")
 
 
 def _check_dropouts(config) -> None:
@@ -108,7 +115,7 @@ class TrainConfig(SavedConfig):
     patience: int = field(default=3, metadata={"help": "Epochs without improvement before stopping (0: never)."})
     metric: str = field(default="mcc", metadata={
         "help": "Validation metric for early stopping and the best epoch.", "choices": EARLY_STOPPING_METRICS})
-    max_length: int | None = field(default=None, metadata={"help": "Tokens per sequence, [CLS] and [SEP] included.",
+    max_length: int | None = field(default=None, metadata={"help": f"Tokens per sequence, [CLS] and [SEP] included (at most {MAX_MODEL_TOKENS}).",
         "unset": "--length-percentile of train"})
     length_percentile: float = _shared("length_percentile")
     truncation: bool = field(default=True, metadata={"help": "Cut sequences longer than the model, or refuse them."})
@@ -155,8 +162,7 @@ class TrainConfig(SavedConfig):
             raise ValueError(f"valid_fraction must be in (0, 1), got {self.valid_fraction}")
         if not 50 <= self.length_percentile <= 100:
             raise ValueError(f"length_percentile must be in [50, 100], got {self.length_percentile}")
-        if self.max_length is not None and self.max_length < 3:
-            raise ValueError(f"max_length must be at least 3 ([CLS] token [SEP]), got {self.max_length}")
+        _check_max_length(self)
         if self.patience < 0:
             raise ValueError(f"patience must be 0 (off) or more, got {self.patience}")
         if self.checkpoint_seconds < 0:
@@ -215,7 +221,7 @@ class PretrainConfig:
     mlm_probability: float = field(default=0.15, metadata={
         "help": "Share of tokens masked (in spans of k for overlapping k-mers)."})
     max_length: int | None = field(default=None, metadata={
-        "help": "Tokens per sequence, [CLS] and [SEP] included.",
+        "help": f"Tokens per sequence, [CLS] and [SEP] included (at most {MAX_MODEL_TOKENS}).",
         "unset": "--length-percentile of the reads"})
     length_percentile: float = _shared("length_percentile")
     valid_fraction: float = field(default=0.05, metadata={
@@ -229,6 +235,7 @@ class PretrainConfig:
     def __post_init__(self) -> None:
         check_choices(self)
         _check_dropouts(self)
+        _check_max_length(self)
         if not 0 < self.mlm_probability < 1:
             raise ValueError(f"mlm_probability must be in (0, 1), got {self.mlm_probability}")
         if self.epochs < 1 or self.batch_size < 1:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import stat
 import zlib
 from pathlib import Path
 from typing import IO
+
+from labkit.limits import MAX_JSON_BYTES, MAX_RECORD_BYTES
 
 from .errors import FileFormatError
 
@@ -62,17 +66,98 @@ def is_gzip(path: str | Path) -> bool:
         return fh.read(2) == _GZIP_MAGIC
 
 
-def open_text(path: str | Path) -> IO[str]:
-    """Open a plain or gzip-compressed text file for reading, by content."""
+def check_input(path: str | Path) -> Path:
+    """``path`` if it is a regular file; one line otherwise (a FIFO would be opened twice,
+    once to sniff and once to read, and hang; a device never ends)."""
     path = Path(path)
-    if not path.exists():
-        raise FileFormatError("no such file", path=path)
-    if path.is_dir():
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise FileFormatError("no such file", path=path) from None
+    except OSError as exc:
+        raise read_error(exc, path) from None
+    if stat.S_ISDIR(mode):
         raise FileFormatError("is a directory, expected a sequence file", path=path)
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device or socket"
+        raise FileFormatError(f"is {kind}; expected a regular sequence file on disk "
+                              "(save the stream to a file first)", path=path)
+    return path
+
+
+class BoundedText:
+    """A text handle that refuses a line, or a record, longer than ``limit`` characters.
+
+    A 200 MB line or a gzip bomb of one endless line stops at the limit, before it is
+    held in memory; ``record_done()`` starts the count of the next record (FASTA and
+    FASTQ records span lines). ``read()`` (JSON, parsed whole) stops at ``read_limit``.
+
+    >>> fh = BoundedText(io.StringIO(">r\\nACGU\\n" + "A" * 50), "r.fa", limit=20)
+    >>> fh.readline(), fh.readline()
+    ('>r\\n', 'ACGU\\n')
+    >>> fh.readline()
+    Traceback (most recent call last):
+    corpora.errors.FileFormatError: r.fa:3: a line or record longer than 20 characters (MAX_RECORD_BYTES); expected sequence records of at most 20
+    """
+
+    def __init__(self, handle: IO[str], path: str | Path, limit: int = MAX_RECORD_BYTES,
+                 read_limit: int = MAX_JSON_BYTES):
+        self.handle, self.path, self.limit, self.read_limit = handle, path, limit, read_limit
+        self.line = 0
+        self._record = 0
+
+    def record_done(self) -> None:
+        self._record = 0
+
+    def readline(self, size: int = -1) -> str:
+        line = self.handle.readline(self.limit + 1)
+        self._record += len(line)
+        if len(line) > self.limit or self._record > self.limit:
+            raise FileFormatError(f"a line or record longer than {self.limit} characters "
+                                  f"(MAX_RECORD_BYTES); expected sequence records of at most "
+                                  f"{self.limit}", path=self.path, line=self.line + 1)
+        if line:
+            self.line += 1
+        return line
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.readline()
+        if not line:
+            raise StopIteration
+        return line
+
+    def read(self, size: int = -1) -> str:
+        if size == 0:
+            return ""
+        text = self.handle.read(self.read_limit + 1 if size < 0 else min(size, self.read_limit + 1))
+        if len(text) > self.read_limit:
+            raise FileFormatError(f"larger than {self.read_limit} characters (MAX_JSON_BYTES), "
+                                  "too large to parse whole; expected a smaller JSON file (or "
+                                  "FASTA/CSV, read record by record)", path=self.path)
+        return text
+
+    def close(self) -> None:
+        self.handle.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_text(path: str | Path) -> BoundedText:
+    """Open a plain or gzip-compressed regular text file for reading, by content, with
+    lines and records bounded (:class:`BoundedText`)."""
+    path = check_input(path)
     # utf-8-sig: a byte-order mark (Excel's "CSV UTF-8") is dropped, not read as text
     if is_gzip(path):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig", newline="")
-    return open(path, encoding="utf-8-sig", newline="")
+        return BoundedText(io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig",
+                                            newline=""), path)
+    return BoundedText(open(path, encoding="utf-8-sig", newline=""), path)
 
 
 def extension_hint(path: str | Path) -> str | None:
@@ -98,9 +183,7 @@ def _head(path: Path, size: int = 65536) -> bytes:
 
 def sniff_format(path: str | Path) -> str:
     """Decide a file's format from its first bytes (and, in a tie, its name)."""
-    path = Path(path)
-    if not path.exists():
-        raise FileFormatError("no such file", path=path)
+    path = check_input(path)
     head = _head(path)
     if b"\x00" in head:
         raise FileFormatError(

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from labkit.config import check_choices
+from labkit.limits import MAX_READ_NT
 
 from .alphabet import ALPHABETS, IUPAC_POLICIES
 from .formats import FORMATS
@@ -73,6 +74,10 @@ class ReadOptions:
     # None: check where ids come from the file (not FASTQ, not plain lines).
     check_ids: bool | None = field(default=None, metadata={
         "help": "Refuse duplicate record ids.", "unset": "where ids come from the file"})
+
+    max_nt: int = field(default=MAX_READ_NT, metadata={
+        "help": "Longest read accepted (nt); a longer one is refused (each command sets its "
+                "own, see README 'Limits')."})
 
     def __post_init__(self) -> None:
         check_choices(self)

@@ -77,9 +77,13 @@ def read_records(path: str | Path, options: ReadOptions | None = None,
     check_ids = opts.check_ids if opts.check_ids is not None else fmt not in ("fastq", "lines")
     source = str(path)
     file_label = opts.label_value if opts.label_value is not None else path.name.split(".")[0]
-    alphabet, iupac = opts.alphabet, opts.iupac
+    alphabet, iupac, max_nt = opts.alphabet, opts.iupac, opts.max_nt
     n = 0
     for rid, seq, label, score, line, meta in raw:
+        if len(seq) > max_nt:  # before any work on it: one 1 Mnt read hangs BPE training
+            raise SequenceError(f"a read of {len(seq)} nt; this command reads at most "
+                                f"{max_nt} nt (see README 'Limits')",
+                                path=path, line=line, record=rid)
         if seq and _PLAIN.issuperset(seq) and (alphabet != "auto" or "U" not in seq or "T" not in seq):
             # The common case, fast: clean upper-case letters need only T/U written.
             if alphabet != "auto":
@@ -187,6 +191,7 @@ def _fasta(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
                                           path=path, line=line)
                 if not seq.strip():
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
+                fh.record_done()
                 yield rid, seq, label, None, line, _header_fields(title)
         except ValueError as exc:
             first = str(exc).split("\n")[0]
@@ -207,6 +212,7 @@ def _fastq(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
                     label = None
                 if not seq:
                     raise FileFormatError("empty sequence", path=path, line=line, record=rid)
+                fh.record_done()
                 yield rid, seq, label, None, line, None
         except ValueError as exc:
             msg = str(exc).split("\n")[0].rstrip(".")
@@ -221,6 +227,7 @@ def _lines(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
         n = 0
         try:
             for n, line in enumerate(fh, 1):
+                fh.record_done()
                 s = line.strip()
                 if s:
                     yield f"{path.stem}_{n}", s, None, None, n, None

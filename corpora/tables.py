@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import csv
 import json
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from labkit.limits import MAX_RECORD_BYTES
 
 from .errors import FileFormatError
 from .formats import READ_ERRORS, open_text, read_error
@@ -27,9 +28,9 @@ SEQ_COLUMNS = ("sequence", "seq", "aptamer_sequence", "sequences", "aptamer", "r
 LABEL_COLUMNS = ("label", "class", "y", "target_class", "category")
 SCORE_COLUMNS = ("score", "count", "counts", "reads", "frequency", "affinity")
 ID_COLUMNS = ("id", "name", "seq_id", "identifier")
-# Python's csv module refuses fields over 131,072 characters; a genome-scale sequence
-# in a CSV is valid input, so the limit is raised once for the process.
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+# Python's csv module refuses fields over 131,072 characters; a long sequence in a CSV is
+# valid input, so the limit is the readers' own (a longer line is refused before csv).
+csv.field_size_limit(MAX_RECORD_BYTES)
 
 #: The option that names each column, on every command that reads tables.
 _OPTION = {"sequence": "--seq-column", "label": "--label-column", "score": "--score-column",
@@ -84,6 +85,7 @@ def table_records(path: Path, opts: ReadOptions, fmt: str) -> Iterator[tuple]:
             ii = _find_column(header, opts.id_column, ID_COLUMNS, "id", path, False)
             rows = reader if has_header else _prepend(first, reader)
             for row in rows:
+                fh.record_done()
                 line = reader.line_num
                 if not row or all(not c.strip() for c in row):
                     continue

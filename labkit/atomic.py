@@ -7,12 +7,15 @@ these two context managers.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from .outdir import refuse_special
 
 
 def _umask() -> int:
@@ -40,6 +43,9 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     True
     """
     path = Path(path)
+    refuse_special(path)  # /dev/null, a FIFO: never replaced by a regular file
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -63,6 +69,9 @@ def atomic_dir(path: str | Path, overwrite: bool = True) -> Iterator[Path]:
     is removed and ``path`` is left as it was.
     """
     path = Path(path)
+    refuse_special(path, "a folder to write")
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:

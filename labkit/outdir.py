@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -34,21 +35,72 @@ class OutputError(LabError):
     """An output path the command must not write (a user's file or folder, or busy)."""
 
 
-def check_out_dir(path: str | Path, *, marker: str, command: str, overwrite: bool = False) -> None:
-    """Refuse to replace ``path`` unless it is absent, empty, an earlier output of
-    ``command`` (it holds ``marker``), or ``overwrite`` is set; a file is always refused."""
+def kind_of(path: str | Path) -> str | None:
+    """What ``path`` is, in words, when it is not a plain folder or file; None otherwise.
+
+    >>> kind_of("/dev/null"), kind_of("/"), kind_of("/tmp")
+    ('a character device', 'the file-system root', None)
+    """
     path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return None
+    if os.path.realpath(path) == os.path.realpath(os.sep):
+        return "the file-system root"
+    for test, words in ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                        (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+                        (stat.S_ISSOCK, "a socket")):
+        if test(mode):
+            return words
+    return None
+
+
+def refuse_special(path: str | Path, expected: str = "a new or regular file") -> None:
+    """:class:`OutputError` when ``path`` is a device, FIFO, socket, link or the root: a
+    writer never replaces one (``atomic_write`` and ``atomic_dir`` call this).
+
+    >>> refuse_special("/dev/null")
+    Traceback (most recent call last):
+    labkit.outdir.OutputError: /dev/null: is a character device; expected a new or regular file; nothing was changed. Give another --out
+    """
+    kind = kind_of(path)
+    if kind is not None:
+        raise OutputError(f"{path}: is {kind}; expected {expected}; nothing was changed. "
+                          "Give another --out")
+
+
+def check_out_dir(path: str | Path, *, marker: str, command: str, overwrite: bool = False,
+                  foreign: tuple[str, ...] = (), has_overwrite: bool = True) -> None:
+    """Refuse to replace ``path`` unless it is absent, empty, an earlier output of
+    ``command`` (it holds ``marker`` and none of the ``foreign`` files another command
+    writes beside it), or ``overwrite`` is set; a file, a device, a FIFO, a link or the
+    file-system root is always refused. ``has_overwrite``: the command has --overwrite."""
+    path = Path(path)
+    refuse_special(path, f"a folder for `{command}` to write")
     if path.exists() and not path.is_dir():
         raise OutputError(f"{path}: exists and is a file; expected a folder for `{command}` "
                           "to write; nothing was changed. Give another --out")
-    if not path.is_dir() or overwrite or (path / marker).is_file():
+    ours = (path / marker).is_file() and not any((path / f).exists() for f in foreign)
+    if not path.is_dir() or overwrite or ours:
         return
     names = sorted(p.name for p in path.iterdir())
     if names:
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         raise OutputError(f"{path}: a folder holding files that `{command}` did not write "
-                          f"({shown}); nothing was changed. Give another --out, or add "
-                          "--overwrite to replace the folder")
+                          f"({shown}); nothing was changed. Give another --out"
+                          + (", or add --overwrite to replace the folder" if has_overwrite else ""))
+
+
+@contextlib.contextmanager
+def claim_out_dir(path: str | Path, *, marker: str, command: str, overwrite: bool = False,
+                  foreign: tuple[str, ...] = (), has_overwrite: bool = True) -> Iterator[Path]:
+    """The one rule of every folder writer: :func:`check_out_dir`, then :func:`out_lock`
+    while the block writes."""
+    check_out_dir(path, marker=marker, command=command, overwrite=overwrite, foreign=foreign,
+                  has_overwrite=has_overwrite)
+    with out_lock(path) as lock:
+        yield lock
 
 
 def _lock_path(path: Path) -> Path:

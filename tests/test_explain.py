@@ -152,7 +152,7 @@ def test_one_line_errors(g_model, tmp_path, capsys):
     (tmp_path / "busy" / "mine.txt").write_text("x")
     code, err = _run(["explain", "--model", str(g_model), "--data", str(data), "--out",
                       str(tmp_path / "busy")], capsys)
-    assert code == 1 and "not a `classify explain` folder" in err
+    assert code == 1 and "folder holding files that `classify explain` did not write (mine.txt)" in err
     assert (tmp_path / "busy" / "mine.txt").read_text() == "x"
     code, err = _run(["explain", "--model", str(g_model), "--data", str(data), "--out",
                       str(tmp_path / "o"), "--window", "2"], capsys)

@@ -120,7 +120,7 @@ def test_out_over_a_data_folder_is_refused(tmp_path, capsys):
     corpus = _fasta(tmp_path / "reads.fasta")
     with pytest.raises(SystemExit):
         main(["train", str(corpus), "-a", "char", "--out", str(tmp_path)])
-    assert "exists and is not a tokenizer directory" in capsys.readouterr().err
+    assert "a folder holding files that `tokenizer-lab train` did not write (reads.fasta)" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reads.fasta"]
 
 

@@ -36,6 +36,7 @@ from corpora.alphabet import InvalidSequence, normalize
 from labkit.atomic import atomic_dir
 from labkit.typed import from_saved
 from labkit.checksum import sha256_file
+from labkit.limits import MAX_JSON_BYTES, MAX_TOKENIZE_NT
 
 from . import algorithms
 from .errors import TokenizerError
@@ -45,6 +46,10 @@ from .spec import SPECIAL_TOKENS, TokenizerSpec
 FORMAT = "aptamer-tokenizer-lab"
 FORMAT_VERSION = 1
 HF_FILES = ("tokenizer.json", "tokenizer_config.json")
+#: The file that marks a tokenizer folder, and files that make a folder a model's (whose
+#: tokenizer files, lab.json included, lie beside the weights): never replaced by a tokenizer.
+MARKER = "lab.json"
+MODEL_FILES = ("config.json", "model.safetensors")
 _SPECIAL_KW = dict(pad_token="[PAD]", unk_token="[UNK]", cls_token="[CLS]",
                    sep_token="[SEP]", mask_token="[MASK]")
 
@@ -124,7 +129,11 @@ class LabTokenizer:
 
     # -- sequences to text and tokens -----------------------------------------------------
     def normalize(self, seq: str) -> str:
-        """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take."""
+        """Upper case, T or U, IUPAC policy; TokenizerError for letters it cannot take
+        or a sequence longer than MAX_TOKENIZE_NT."""
+        if len(seq) > MAX_TOKENIZE_NT:
+            raise TokenizerError(f"sequence {seq[:30]!r}...: {len(seq)} nt; a tokenizer reads at "
+                                 f"most {MAX_TOKENIZE_NT} nt (see README 'Limits')")
         try:
             return normalize(seq, self.spec.alphabet, self.spec.iupac)
         except InvalidSequence as exc:  # the tokenizer's own iupac setting decides, not an option
@@ -202,7 +211,8 @@ class LabTokenizer:
     def save(self, out_dir: str | Path) -> Path:
         """Write the directory atomically; refuses to replace a folder that is not a tokenizer."""
         out = Path(out_dir)
-        if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "lab.json").is_file())):
+        if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())
+                             or any((out / f).exists() for f in MODEL_FILES)):
             raise TokenizerError(f"{out}: exists and is not a tokenizer directory; "
                                  "choose a new --out or remove it")
         with atomic_dir(out) as tmp:
@@ -239,6 +249,48 @@ def _read_frequencies(path: Path) -> Counter:
 _LAB_FIELDS = {"format_version": int, "spec": dict, "primers": dict, "files": dict,
                "vocab_size": int, "input_form": str, "corpus": dict}
 _REQUIRED = ("spec", "primers", "input_form")
+
+
+#: The regular expressions tokenizer-lab writes (normalizers, pre-tokenizers): letters,
+#: classes, ``{k}``, ``^ $ | .`` and ``\s+``. No group and no other repeat, so none can
+#: backtrack catastrophically (a hostile ``(A+)+B`` would hang every encode).
+_SAFE_REGEX = re.compile(r"(?:\\s\+|\[[^\[\]\\]*\]|\{\d+\}|[A-Za-z0-9^$|.])*")
+
+
+def _regexes(node) -> list[str]:
+    """Every ``{"Regex": ...}`` pattern in a parsed tokenizer.json.
+
+    >>> _regexes({"normalizer": {"pattern": {"Regex": "[Tt]"}}, "x": [{"Regex": "(A+)+B"}]})
+    ['[Tt]', '(A+)+B']
+    """
+    if isinstance(node, dict):
+        found = [node["Regex"]] if isinstance(node.get("Regex"), str) else []
+        return found + [r for v in node.values() for r in _regexes(v)]
+    if isinstance(node, list):
+        return [r for v in node for r in _regexes(v)]
+    return []
+
+
+def _check_regexes(tj: Path) -> None:
+    """TokenizerError for a tokenizer.json holding a regular expression tokenizer-lab does
+    not write (one that could backtrack catastrophically), before the tokenizer is built.
+
+    >>> bool(_SAFE_REGEX.fullmatch("[ACGT]{3}|.")), bool(_SAFE_REGEX.fullmatch("(A+)+B"))
+    (True, False)
+    """
+    if tj.stat().st_size > MAX_JSON_BYTES:
+        raise TokenizerError(f"{tj}: larger than {MAX_JSON_BYTES} bytes (MAX_JSON_BYTES); "
+                             "expected a tokenizer of tokenizer-lab")
+    try:
+        doc = json.loads(tj.read_text(encoding="utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise TokenizerError(f"{tj}: damaged, cannot be read ({str(exc)[:80]})") from None
+    for pattern in _regexes(doc):
+        if not _SAFE_REGEX.fullmatch(pattern):
+            raise TokenizerError(f"{tj}: regular expression {pattern[:40]!r} is not one "
+                                 "tokenizer-lab writes (groups and repeats other than \\s+ can "
+                                 "backtrack without end); expected a tokenizer made by "
+                                 "'tokenizer-lab train'")
 
 
 def load_tokenizer(path: str | Path) -> LabTokenizer:
@@ -287,6 +339,7 @@ def load_tokenizer(path: str | Path) -> LabTokenizer:
     if expected and sha256_file(tj) != expected:
         raise TokenizerError(f"{tj}: sha256 differs from the one in lab.json; the file was "
                              "changed or damaged after training")
+    _check_regexes(tj)
     try:
         backend = Tokenizer.from_file(str(tj))
     except Exception as exc:  # tokenizers raises plain Exception on bad JSON

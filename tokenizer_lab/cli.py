@@ -15,6 +15,7 @@ from corpora.formats import FORMATS
 from corpora.read_options import ReadOptions
 from labkit.cli import INPUT_DIR, INPUT_FILE, dataclass_options, lab_group, make_config, run_cli
 from labkit.cluster import BACKENDS
+from labkit.limits import MAX_FOLD_NT, MAX_TOKENIZE_NT
 
 from .spec import TokenizerSpec
 
@@ -68,14 +69,19 @@ def train(corpus, out, fmt, seq_column, header, on_invalid, **spec_fields):
 
     CORPUS is FASTA, FASTQ, CSV/TSV, JSON or one sequence per line; gzip ok.
     """
+    from labkit.outdir import claim_out_dir
+
+    from .artifact import MARKER, MODEL_FILES
     from .train import train_tokenizer
 
     iupac = spec_fields.pop("iupac")  # drop: skip such reads (a read option), not a spec value
     spec = make_config(TokenizerSpec, iupac="keep" if iupac == "keep" else "reject", **spec_fields)
     options = ReadOptions(format=fmt, seq_column=seq_column, header=header,
                           iupac="drop" if iupac == "drop" else "reject", on_invalid=on_invalid)
-    tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
-    tok.save(out)
+    with claim_out_dir(out, marker=MARKER, command="tokenizer-lab train", foreign=MODEL_FILES,
+                       has_overwrite=False):  # refused before training, not after
+        tok = train_tokenizer([Path(p) for p in corpus], spec, read_options=options)
+        tok.save(out)
     c, p = tok.meta["corpus"], tok.meta["primers"]
     prim = "none" if p["mode"] == "keep" else f"{p['mode']} (5' {p['primer5']}, 3' {p['primer3']})"
     click.echo(f"{tok.spec.algorithm}: vocabulary of {tok.vocab_size} from {c['reads']} reads "
@@ -92,7 +98,7 @@ def _inspect_records(seq: str, all_records: bool, fmt: str | None):
     from .errors import TokenizerError
 
     def from_file(path):
-        recs = read_records(path, format=fmt, check_ids=False)
+        recs = read_records(path, format=fmt, check_ids=False, max_nt=MAX_TOKENIZE_NT)
         return [(r.id, r.seq) for r in recs] if all_records else [(r.id, r.seq) for r in [next(recs)]]
 
     if seq == "-":
@@ -226,7 +232,8 @@ def fold(corpus, alphabet, fold_temperature, backend, ray_address, workers, out,
     if cache is None and out is None:
         raise click.UsageError("the fold cache is off (LAB_FOLD_CACHE); give --out to keep the folds")
     s = fold_corpus([Path(p) for p in corpus], params, cache=cache, out=out, workers=workers,
-                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet),
+                    read_options=ReadOptions(format=fmt, seq_column=seq_column, alphabet=alphabet,
+                                             max_nt=MAX_FOLD_NT),
                     backend=backend, ray_address=ray_address)
     where = f"; cache {s['cache']}: {s['new_folds']} new, {s['cache_size']} in all" if cache else ""
     click.echo(f"folded {s['reads']} reads ({s['distinct']} distinct) with {backend}{where}"

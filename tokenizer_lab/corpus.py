@@ -25,6 +25,7 @@ from corpora.alphabet import Ambiguous, InvalidSequence, normalize
 from corpora.readers import ReadOptions, read_records
 from corpora.records import ReadReport
 from labkit.checksum import sha256_file
+from labkit.limits import MAX_TOKENIZE_NT
 from labkit.progress import progress
 
 from .errors import TokenizerError
@@ -55,7 +56,8 @@ def read_options_for(spec: TokenizerSpec, options: ReadOptions | dict | None) ->
     elif isinstance(options, dict):
         options = ReadOptions(**options)
     iupac = "keep" if spec.iupac == "keep" else ("drop" if options.iupac == "drop" else "reject")
-    return dataclasses.replace(options, alphabet=spec.alphabet, iupac=iupac, label_from="none")
+    return dataclasses.replace(options, alphabet=spec.alphabet, iupac=iupac, label_from="none",
+                               max_nt=min(options.max_nt, MAX_TOKENIZE_NT))
 
 
 def load_corpus(corpus, spec: TokenizerSpec,
@@ -100,6 +102,9 @@ def _from_sequences(corpus: Iterable[str], spec: TokenizerSpec) -> Corpus:
         if not isinstance(raw, str):
             raise TokenizerError(f"sequence #{i} is {type(raw).__name__}; expected a str "
                                  "(or pass file paths as pathlib.Path)")
+        if len(raw) > MAX_TOKENIZE_NT:
+            raise TokenizerError(f"sequence #{i}: {len(raw)} nt; a tokenizer trains on reads "
+                                 f"of at most {MAX_TOKENIZE_NT} nt (see README 'Limits')")
         if clean(raw):
             seqs.append(raw)
             continue

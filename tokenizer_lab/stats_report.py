@@ -32,6 +32,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from corpora.readers import read_records
+from labkit.limits import MAX_TOKENIZE_NT
 
 from corpora.selex.io import parse_spans
 
@@ -64,7 +65,8 @@ def compare_tokenizers(corpus: str | Path, tokenizers, motif_file: str | Path | 
     (exact search in each read) or else the records' ``meta["motifs"]``. ``structure``:
     also fold the reads (cached, all cores) and score token boundaries against the
     structure elements (:func:`tokenizer_lab.structure.measures.tokenizer_structure_scores`)."""
-    records = list(read_records(corpus, format=fmt, seq_column=seq_column, iupac=iupac))
+    records = list(read_records(corpus, format=fmt, seq_column=seq_column, iupac=iupac,
+                                max_nt=MAX_TOKENIZE_NT))
     seqs = [r.seq for r in records]
     motif_source = None
     truth = None

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from corpora.alphabet import ALPHABETS
+from labkit.limits import MAX_RUNS, MAX_SEEDS
 from labkit.config import check_choices
 from labkit.documents import read_document
 from labkit.errors import LabError
@@ -138,7 +139,7 @@ class AblationConfig:
     mirror: str | None = _setting(None, "Data mirror folder for --task.", unset="$CORPORA_MIRROR, else the download cache")
     tokenizers: tuple[TokenizerChoice, ...] = _setting(
         (), "The grid's tokenizers, e.g. char,kmer:3,bpe:512,unigram:512.")
-    seeds: tuple[int, ...] = _setting((0, 1, 2), "Seeds, e.g. 0,1,2: every tokenizer runs with each.")
+    seeds: tuple[int, ...] = _setting((0, 1, 2), f"Seeds, e.g. 0,1,2: every tokenizer runs with each (at most {MAX_SEEDS}).")
     preset: str = _setting("tiny", "Model size.", choices=tuple(PRESETS))
     epochs: int | None = _setting(None, "Epochs per run.", unset="classify train's")
     batch_size: int | None = _setting(None, "Sequences per training step.", unset="classify train's")
@@ -193,8 +194,12 @@ class AblationConfig:
         labels = [t.label for t in self.tokenizers]
         if len(set(labels)) != len(labels):
             raise ValueError(f"tokenizers listed twice: {labels}")
+        if len(self.seeds) > MAX_SEEDS or len(self.seeds) * len(self.tokenizers) > MAX_RUNS:
+            raise ValueError(f"seeds: {len(self.seeds)} seeds x {len(self.tokenizers)} tokenizers; "
+                             f"expected at most {MAX_SEEDS} seeds and {MAX_RUNS} runs "
+                             "(MAX_SEEDS, MAX_RUNS, see README 'Limits')")
         if not self.seeds or len(set(self.seeds)) != len(self.seeds):
-            raise ValueError(f"seeds must be distinct and non-empty, got {list(self.seeds)}")
+            raise ValueError(f"seeds must be distinct and non-empty, got {list(self.seeds)[:10]}")
         check_choices(self)
         if self.jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {self.jobs}")

@@ -41,6 +41,8 @@ from .cell import run_baseline, run_model
 
 log = logging.getLogger(__name__)
 RESULT = "result.json"
+#: The file that marks a folder `classify ablate` wrote (its settings' fingerprint).
+MARKER = "ablation.json"
 
 
 @dataclass(frozen=True)
@@ -243,7 +245,7 @@ def collect(cfg: AblationConfig, out_dir: Path, split: TaskData, source: str,
 
 
 def _check_fingerprint(cfg: AblationConfig, out_dir: Path) -> None:
-    path = out_dir / "ablation.json"
+    path = out_dir / MARKER
     mine = {"fingerprint": cfg.fingerprint(), "config": cfg.to_dict()}
     if path.is_file():
         try:

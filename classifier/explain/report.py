@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from labkit.atomic import atomic_dir
+from labkit.outdir import refuse_special
 
 from ..errors import ClassifierError
 from .logos import logo_png
@@ -197,10 +198,15 @@ def render_html(doc: dict, pngs: dict[str, bytes]) -> str:
     return "\n".join(parts) + "\n"
 
 
+#: The file that marks a folder `classify explain` wrote.
+MARKER = "explain.json"
+
+
 def write_report(doc: dict, out_dir: str | Path) -> Path:
     """Write the folder at once; refuse to replace a folder that is not an explain output."""
     out = Path(out_dir)
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "explain.json").is_file())):
+    refuse_special(out, "a folder to write")
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ClassifierError(f"{out}: exists and is not a `classify explain` folder; "
                               "choose a new --out or remove it")
     pngs = logo_files(doc)
@@ -209,6 +215,6 @@ def write_report(doc: dict, out_dir: str | Path) -> Path:
         (tmp / "logos").mkdir()
         for name, data in pngs.items():
             (tmp / name).write_bytes(data)
-        (tmp / "explain.json").write_text(json.dumps(doc, indent=1) + "\n")
+        (tmp / MARKER).write_text(json.dumps(doc, indent=1) + "\n")
         (tmp / "explain.html").write_text(page)
     return out

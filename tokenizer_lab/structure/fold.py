@@ -25,6 +25,9 @@ import RNA
 
 from corpora.alphabet import to_rna
 from tokenizer_lab.spec import FOLD_TEMPERATURE
+from labkit.limits import MAX_FOLD_NT
+
+from ..errors import TokenizerError
 
 VIENNA_VERSION = RNA.__version__
 MATERIALS = ("rna", "dna")
@@ -137,8 +140,14 @@ def energy_set(material: str) -> Iterator[None]:
 def fold_strings(strings: Sequence[str], params: FoldParams) -> list[tuple[str, float]]:
     """Fold each string whole (no primer handling): [(dot-bracket, mfe)].
 
-    This is the unit of work the cache and the worker processes share.
+    This is the unit of work the cache and the worker processes share; a string longer
+    than MAX_FOLD_NT is refused before any is folded (folding is cubic in the length).
     """
+    for s in strings:
+        if len(s) > MAX_FOLD_NT:
+            raise TokenizerError(f"sequence {s[:30]!r}...: {len(s)} nt to fold; folding takes "
+                                 f"at most {MAX_FOLD_NT} nt (see README 'Limits'); use a "
+                                 "tokenizer that does not fold for longer reads")
     md = params.model_details()
     out = []
     with energy_set(params.material):
