@@ -19,7 +19,7 @@ export CORPORA_MIRROR=$root/.devdata/datasets LAB_FOLD_CACHE=$root/.devdata/fold
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 nvidia-smi -L
 nrc() { timeout --signal=INT "${LIMIT:-520}" python3 benchmarks/nrc.py --seeds 0,1,2 --threads 1 \
-        --results "$OUT" "$@"; }
+        --results "${RES:-$OUT}" "$@"; }
 mkdir -p /tmp/prefold; python3 benchmarks/nrc.py --prefold --cells length-logreg --results /tmp/prefold \
     --results-name prefold > "$OUT/prefold.log" 2>&1 || { tail "$OUT/prefold.log"; exit 1; }
 case $phase in
@@ -36,5 +36,20 @@ case $phase in
         --results-name nrc_gpu_albert --work /tmp/w2 > "$OUT/albert.log" 2>&1 &
     wait
     tail -n 5 "$OUT"/*.log ;;
+  levers)  # structure as model input on 6-mers (issue 21) and two learned-vocabulary levers
+           # (issue 20), against the plain rows of the baseline phase
+    k=kmer6/mean/scratch; b=bpe:1024/mean/scratch; export RES=/tmp/res; mkdir -p $RES
+    nrc --cells $k --set structure_bias='"pairs"' --tag bias-pairs --jobs 3 \
+        --results-name nrc_gpu2_a --work /tmp/w1 > /tmp/a.log 2>&1 &
+    nrc --cells $k --set structure_bias='"pairs"' --set structure_shuffle=true \
+        --tag bias-pairs-shuffled --jobs 3 --results-name nrc_gpu2_b --work /tmp/w2 > /tmp/b.log 2>&1 &
+    nrc --cells $k --set structure_channel=true --tag loop-channel --jobs 3 \
+        --results-name nrc_gpu2_c --work /tmp/w3 > /tmp/c.log 2>&1 &
+    nrc --cells $b --set kmer_channel=6 --tag kmer-channel6 --jobs 3 \
+        --results-name nrc_gpu2_d --work /tmp/w4 > /tmp/d.log 2>&1 &
+    nrc --cells $b --set segmentation_sampling=0.1 --tag bpe-dropout0.1 --jobs 3 \
+        --results-name nrc_gpu2_e --work /tmp/w5 > /tmp/e.log 2>&1 &
+    wait
+    cp $RES/*.json "$OUT"/; tail -n 4 /tmp/?.log > "$OUT/levers.log"; cat "$OUT/levers.log" ;;
   *) echo "unknown phase $phase"; exit 2 ;;
 esac

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The two summaries of the nrc grid rows, from the results files that benchmarks/nrc.py wrote
+# (benchmarks/gpu_nrc.sh on the lent GPU: nrc_gpu*, and this machine's CPU: nrc_cpu_*):
+#   nrc_learned.md   issue 20: learned vocabularies and their levers against overlapping 6-mers
+#   nrc_structure.md issue 21: structure tokenizers, structure as model input, controls
+# Each comparison pairs runs of one machine (GPU rows with GPU rows, CPU rows with CPU rows).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PY:-../.venv/bin/python}
+D=/mean/scratch
+g=default
+k=kmer6$D/$g
+
+learned=(
+  "bpe:1024$D/$g=$k" "bpe:256$D/$g=$k" "unigram:1024$D/$g=$k" "unigram:256$D/$g=$k"
+  "bpe:1024$D/kmer-channel6=$k" "bpe:1024$D/bpe-dropout0.1=$k"
+  "bpe:1024$D/kmer-channel6=bpe:1024$D/$g" "bpe:1024$D/bpe-dropout0.1=bpe:1024$D/$g"
+  "kmer6$D/albert=$k" "bpe:1024$D/albert=bpe:1024$D/$g"
+  "kmer-logreg:6/$g=$k"
+)
+args=(); for c in "${learned[@]}"; do args+=(--compare "$c"); done
+$PY nrc_compare.py nrc_gpu --merge nrc_gpu_albert --merge nrc_gpu2_d --merge nrc_gpu2_e \
+    --out nrc_learned "${args[@]}" \
+    --title "nrc: learned vocabularies against overlapping 6-mers (issue 20)" \
+    --intro "$(cat nrc_learned_intro.md)" --notes "$(cat nrc_learned_notes.md)"
+
+structure=()
+for t in struct-bpe struct-bpe@hairpin struct-alphabet hairpin-vocab; do
+  for v in 256 1024; do structure+=("${t%@*}:$v${t#${t%@*}}$D/$g=bpe:$v$D/$g"); done
+done
+for t in struct-unigram struct-unigram@hairpin; do
+  for v in 256 1024; do structure+=("${t%@*}:$v${t#${t%@*}}$D/$g=unigram:$v$D/$g"); done
+done
+b=bpe:1024$D
+structure+=(
+  "$b/bias-pairs-cpu=$b/plain-cpu" "$b/bias-pairs-cpu=$b/bias-pairs-shuffled-cpu"
+  "$b/loop-channel-cpu=$b/plain-cpu" "$b/loop-channel-cpu=$b/loop-channel-shuffled-cpu"
+  "kmer6$D/loop-channel=$k" "length-logreg/$g=$k"
+)
+args=(); for c in "${structure[@]}"; do args+=(--compare "$c"); done
+$PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b \
+    --out nrc_structure "${args[@]}" \
+    --title "nrc: RNA structure as tokens and as model input, with controls (issue 21)" \
+    --intro "$(cat nrc_structure_intro.md)" --notes "$(cat nrc_structure_notes.md)"
