@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from classifier.ablation.hypothesis import comparisons as hypothesis_comparisons
@@ -103,6 +102,8 @@ def to_markdown(res: dict) -> str:
               "| tokenizer | full (seeds 0, 1, 2) | quick (seeds 0, 1, 2) |", "|---|---|---|"]
     for tok, vals in f["scores"].items():
         lines.append(f"| {tok} | {_vals(vals)} | {_vals(q['scores'].get(tok, []))} |")
+    if res.get("notes"):
+        lines += ["", "## Notes", ""] + [x for n in res["notes"] for x in (n, "")][:-1]
     return "\n".join(lines) + "\n"
 
 
@@ -130,13 +131,18 @@ def main(argv=None) -> dict:
         p.add_argument(f"--{name}-gflops", type=float, required=True,
                        help="matmul GFLOP/s measured at the end of that demo")
         p.add_argument(f"--{name}-command", default=None)
+    p.add_argument("--note", action="append", default=[],
+                   help="a paragraph for the end of the Markdown (repeatable)")
     p.add_argument("--out", type=Path, default=RESULTS)
     args = p.parse_args(argv)
     from classifier.demo import RECIPES as SETTINGS
-    res = {"command": "python benchmarks/demo_recipe.py " + " ".join(argv or sys.argv[1:])}
+    a = vars(args)
+    flags = [f"--{name}{suffix} {a[name + suffix.replace('-', '_')]}" for name in RECIPES
+             for suffix in ("", "-cpu-s", "-wall-s", "-gflops")]
+    res = {"command": "PYTHONPATH=. python benchmarks/demo_recipe.py " + " ".join(flags),
+           "notes": args.note}
     for name in RECIPES:
         folder = getattr(args, name) / "ablation"
-        a = vars(args)
         cost = floor_summary(folder, a[f"{name}_cpu_s"], a[f"{name}_gflops"])
         cost.update(wall_s=a[f"{name}_wall_s"], floor_30=round(cost["gflop"] / 30, 1))
         res[name] = {"command": a[f"{name}_command"] or
