@@ -11,7 +11,7 @@
 
 It is resumable like every ablation: run it again and finished runs are kept. It ends
 with its CPU seconds, the machine's matmul rate and their ratio to the arithmetic floor
-(:func:`closing_lines`). Measured on a loaded 2-core machine: quick 296-300 CPU-s, full
+(:func:`closing_lines`). Measured on a loaded 2-core machine: quick 278-300 CPU-s, full
 793 (benchmarks/results/demo_recipe.md).
 """
 
