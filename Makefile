@@ -19,8 +19,9 @@ $(STAMP): setup.cfg pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
+	# the quick recipe; it ends with this machine's matmul rate and CPU-s / arithmetic floor.
+	# Today's full recipe: `$(BIN)/python -m classifier.cli demo --full --out demo-full`
 	$(BIN)/python -m classifier.cli demo --out demo
-	@$(BIN)/python benchmarks/matmul_gflops.py  # which kind of machine the time above came from
 
 test: $(STAMP)
 	CORPORA_MIRROR=$${CORPORA_MIRROR:-$(MIRROR)} $(BIN)/python -m pytest -q

@@ -134,7 +134,7 @@ def lab_loop(cfg: TrainConfig, tok, train, valid) -> dict:
 
 def run(args) -> dict:
     torch.set_num_threads(args.threads)
-    split, source = load_split(demo_config())
+    split, source = load_split(demo_config(recipe="full"))
     classes = class_names(split.train, "train")
     y_train = label_ids(split.train, classes, "train")
     rows = []

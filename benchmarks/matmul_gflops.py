@@ -4,7 +4,7 @@ Demo and benchmark times are only comparable between machines of the same speed;
 print this figure next to every timing (issue 15: the slower machine of this kind
 reaches about 30 GFLOP/s, the faster one about 70).
 
-    .venv/bin/python benchmarks/matmul_gflops.py            # prints e.g. "62.3 GFLOP/s ..."
+    PYTHONPATH=. .venv/bin/python benchmarks/matmul_gflops.py   # prints e.g. "62.3 GFLOP/s ..."
     .venv/bin/python benchmarks/matmul_gflops.py --json     # one JSON object
 
 The best of ``--repeats`` timings of ``--iters`` products is reported (the best is the
@@ -16,35 +16,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import time
 
 import torch
 
-
-def matmul_gflops(n: int = 512, iters: int = 50, repeats: int = 5) -> float:
-    """Best-of-``repeats`` GFLOP/s of ``iters`` n x n float32 products on one thread.
-
-    >>> matmul_gflops(n=64, iters=2, repeats=1) > 0
-    True
-    """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        g = torch.Generator().manual_seed(0)
-        a = torch.randn(n, n, generator=g)
-        b = torch.randn(n, n, generator=g)
-        out = torch.empty(n, n)
-        for _ in range(3):  # warm-up
-            torch.mm(a, b, out=out)
-        best = float("inf")
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            for _ in range(iters):
-                torch.mm(a, b, out=out)
-            best = min(best, time.perf_counter() - t0)
-        return 2 * n ** 3 * iters / best / 1e9
-    finally:
-        torch.set_num_threads(threads)
+from classifier.flops import matmul_gflops  # the measurement, written once (classify demo prints it too)
 
 
 def main() -> None:

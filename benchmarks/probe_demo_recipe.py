@@ -1,6 +1,6 @@
 """Probe for issue 15: the demo's ablation with another model shape, epochs or settings.
 
-Runs the demo grid (classifier/configs/selex-sim.toml plus the structure-aware
+Runs the full demo grid (classifier/configs/selex-sim.toml plus the structure-aware
 tokenizers, 3 seeds) in this process, one job, one torch thread, with a model preset
 that the lab does not ship (``mini``: hidden 64, 2 layers, 2 heads, intermediate 256;
 ``tiny2``: the tiny shape with 2 layers) or a shipped one, and prints the CPU seconds.
@@ -29,7 +29,7 @@ out, preset, epochs, jobs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), in
 opts = tuple(json.loads(sys.argv[5]).items()) if len(sys.argv) > 5 else ()
 out.mkdir(parents=True, exist_ok=True)
 t0 = time.time()
-cfg = demo_config(jobs).with_(preset=preset, epochs=epochs, train_options=tuple(sorted(opts)))
+cfg = demo_config(jobs, recipe="full").with_(preset=preset, epochs=epochs, train_options=tuple(sorted(opts)))
 run_ablation(cfg, out / "ablation", command="probe")
 ru = [resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
 print("CPU", sum(r.ru_utime + r.ru_stime for r in ru), "wall", time.time() - t0, flush=True)

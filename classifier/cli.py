@@ -383,21 +383,26 @@ def ablate(ctx, config, out, report_only, **options) -> None:
               help="Output folder (rerun to resume).")
 @click.option("--jobs", type=click.IntRange(1), default=None,
               help="Runs at once [default: the config's].")
-def demo(out: str, jobs: int | None) -> None:
+@click.option("--full", is_flag=True,
+              help="Today's full recipe (4 layers, 5 epochs, 1,500 reads) instead of the quick one.")
+def demo(out: str, jobs: int | None, full: bool) -> None:
     """The main job (`make demo`): simulate a SELEX library, then a tokenizer ablation on it."""
     import time
     from pathlib import Path
 
-    from .demo import cpu_seconds, run_demo
+    from .demo import closing_lines, cpu_seconds, run_demo
 
     t0 = time.time()
-    results = run_demo(Path(out), jobs)
+    results = run_demo(Path(out), jobs, recipe="full" if full else "quick")
     report = (Path(out) / "ablation" / "report.html").resolve()
-    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s wall, {cpu_seconds():.0f} CPU-s "
+    cpu_s = cpu_seconds()
+    click.echo(f"\nDemo finished in {time.time() - t0:.0f} s wall, {cpu_s:.0f} CPU-s "
                f"(user+sys, all processes). Best tokenizer by test "
                f"{results['primary_metric']}: {results['best']}.")
     click.echo(f"Report: {report}")
     click.echo(f"        {report.with_suffix('.md')}")
+    for line in closing_lines(report.parent, cpu_s):
+        click.echo(line)
 
 
 def main(args=None) -> None:

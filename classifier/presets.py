@@ -39,6 +39,8 @@ class Preset:
 
 PRESETS = {
     "tiny": Preset(hidden=128, layers=4, heads=4, embedding=64, intermediate=512),
+    # the tiny width with half its layers: half the arithmetic, for the quick demo (issue 22)
+    "tiny-2layer": Preset(hidden=128, layers=2, heads=4, embedding=64, intermediate=512),
     "small": Preset(hidden=256, layers=6, heads=4, embedding=128, intermediate=1024),
     "base": Preset(hidden=768, layers=12, heads=12, embedding=128, intermediate=3072),
 }
