@@ -82,7 +82,10 @@ def compare(res: dict, pairs: list[tuple[str, str]]) -> dict:
         for row, p in zip(rows, holm([r.get(name) for r in rows])):
             row[adj] = p
     summary = {}
+    named = {k for pair in pairs for k in pair}
     for key, by_seed in g.items():
+        if named and key not in named:
+            continue  # only the rows the comparisons name
         acc = [by_seed[s]["accuracy"] for s in sorted(by_seed)]
         m, sd = mean_sd(acc)
         summary[key] = {"seeds": sorted(by_seed), "accuracy": acc, "mean": m, "sd": sd,
@@ -137,8 +140,9 @@ def to_markdown(out: dict) -> str:
             lines.append(f"| {r['variant']} | {r['reference']} | - | - | - | - | - | - | "
                          f"{r.get('note', '')} |")
             continue
+        mc = "-" if r["p_mcnemar"] is None else f"{r['b']}/{r['c']}"  # no per-read record
         lines.append(f"| {r['variant']} | {r['reference']} | {r['mean_diff'] * 100:+.1f} | "
-                     f"{_p(r['p_t'])} | {_p(r['holm_t'])} | {r['b']}/{r['c']} | "
+                     f"{_p(r['p_t'])} | {_p(r['holm_t'])} | {mc} | "
                      f"{_p(r['p_mcnemar'])} | {_p(r['holm_mcnemar'])} | {verdict(r)} |")
     if out.get("notes"):
         lines += ["", out["notes"]]
@@ -161,7 +165,10 @@ def main() -> None:
     folder = Path(args.results)
     res = json.loads((folder / f"{args.stem}.json").read_text())
     for stem in args.merge:
-        res["cells"].update(json.loads((folder / f"{stem}.json").read_text())["cells"])
+        merged = folder / f"{stem}.json"
+        if not merged.is_file():
+            raise SystemExit(f"{merged}: no such results file (run benchmarks/nrc.py first)")
+        res["cells"].update(json.loads(merged.read_text())["cells"])
     if "test_labels" not in res:
         from corpora.tasks import load_task
         import os

@@ -7,6 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PY:-../.venv/bin/python}
+source ./nrc_summaries_text.sh  # the paragraphs around the tables (LEARNED_*, STRUCTURE_*)
 D=/mean/scratch
 g=default
 k=kmer6$D/$g
@@ -22,7 +23,7 @@ args=(); for c in "${learned[@]}"; do args+=(--compare "$c"); done
 $PY nrc_compare.py nrc_gpu --merge nrc_gpu_albert --merge nrc_gpu2_d --merge nrc_gpu2_e \
     --out nrc_learned "${args[@]}" \
     --title "nrc: learned vocabularies against overlapping 6-mers (issue 20)" \
-    --intro "$(cat nrc_learned_intro.md)" --notes "$(cat nrc_learned_notes.md)"
+    --intro "$LEARNED_INTRO" --notes "$LEARNED_NOTES"
 
 structure=()
 for t in struct-bpe struct-bpe@hairpin struct-alphabet hairpin-vocab; do
@@ -41,4 +42,4 @@ args=(); for c in "${structure[@]}"; do args+=(--compare "$c"); done
 $PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b \
     --out nrc_structure "${args[@]}" \
     --title "nrc: RNA structure as tokens and as model input, with controls (issue 21)" \
-    --intro "$(cat nrc_structure_intro.md)" --notes "$(cat nrc_structure_notes.md)"
+    --intro "$STRUCTURE_INTRO" --notes "$STRUCTURE_NOTES"
