@@ -39,7 +39,7 @@ structure+=(
   "kmer6$D/loop-channel=$k" "length-logreg/$g=$k"
 )
 args=(); for c in "${structure[@]}"; do args+=(--compare "$c"); done
-$PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b \
+$PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b --merge nrc_cpu_c \
     --out nrc_structure "${args[@]}" \
     --title "nrc: RNA structure as tokens and as model input, with controls (issue 21)" \
     --intro "$STRUCTURE_INTRO" --notes "$STRUCTURE_NOTES"

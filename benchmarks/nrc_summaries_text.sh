@@ -37,4 +37,27 @@ STRUCTURE_INTRO="$SETUP Folding: ViennaRNA MFE folds of the 8,348 distinct nrc r
 the fold cache (\`nrc.py --prefold\`): 60 s wall on the 16-core GPU machine, 385 s wall with 2 \
 worker processes on the shared CPU machine; every structure cell reads them from the cache, so \
 its CPU s exclude folding."
-STRUCTURE_NOTES="__STRUCTURE_NOTES__"
+STRUCTURE_NOTES="**Verdicts, one sentence each.** (1) **Structure as tokens loses on nrc:** every \
+structure-aware tokenizer (struct-bpe, struct-unigram, each with element and hairpin units, \
+struct-alphabet, hairpin-vocab; vocabulary 256 and 1024) scores 0.65-0.72, 6.4-12.4 points under \
+the plain BPE or unigram tokenizer of the same size, significant over the test reads for all 12 \
+(McNemar, Holm p < 1e-12) and over seeds for none after Holm (2-3 seeds; hairpin-vocab-1024 \
+comes closest, Holm p = 0.05). (2) **A structure attention bias does nothing measurable:** \
+\`--structure-bias pairs\` on BPE-1024 tokens 0.786 against 0.789 without it (-0.3, McNemar \
+p = 0.48) and 0.792 with the structures shuffled between reads of the same length (-0.6, n.s.). \
+(3) **A loop-type channel helps, and the shuffled control says it is the structure:** \
+\`--structure-channel\` on BPE-1024 tokens 0.820 ± 0.003 against 0.789 without it (+3.1 points, \
+every seed above its pair; McNemar Holm p = 8e-12, over seeds uncorrected p = 0.041, Holm 0.41) \
+and against 0.780 with shuffled structures (+4.0, McNemar Holm p < 1e-12): the gain comes from \
+the read's own fold, not from an extra input, and shuffled structures cost 0.9 points. On \
+6-mers the channel gave 0.909 against 0.898 for seed 0 only (+1.0, n.s.). (4) Length alone \
+(the length-only logistic regression) scores 0.416: the families differ in length, but every \
+neural row is 24-48 points above it. **Why the structure tokenizers lose:** their tokens are cut \
+at element boundaries of one predicted fold, so the same sequence motif becomes different \
+tokens in reads that fold differently, the problem of learned tokens (nrc_learned.md) made \
+worse; the channel instead keeps the sequence tokens and adds the fold beside them. **Not run** \
+(device budget spent; a 6-mer cell costs 1,200-1,800 CPU-s on the CPU machine, more with the \
+bias): seed 2 of nine structure-tokenizer rows (their seeds 0-1 are in the table), the bias and \
+the channel with 6-mers over 3 seeds (the 6-mer bias cells did not finish inside the 200 s left \
+on the device), \`--structure-bias bpp\` (the pair-probability folds of all reads, ~0.05 s a \
+150-nt read, were not computed), and the channel's shuffled control on 6-mers."
