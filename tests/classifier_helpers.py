@@ -43,3 +43,24 @@ def exit_code(main, args) -> int:
     except SystemExit as exc:
         return exc.code
     return 0
+
+
+def one_line_error(capsys) -> str:
+    """The one ``Error: ...`` line a CLI printed on stderr (no traceback, nothing else)."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(("INFO", "WARNING"))]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), err
+    return lines[0]
+
+
+def classify(args) -> int:
+    """Exit code of ``classify ARGS`` run in this process."""
+    from classifier.cli import main
+    return exit_code(main, args)
+
+
+def tokenizer_lab(args) -> int:
+    """Exit code of ``tokenizer-lab ARGS`` run in this process."""
+    from tokenizer_lab.cli import main
+    return exit_code(main, args)

@@ -10,29 +10,12 @@ import shutil
 
 import pytest
 
-from classifier_helpers import exit_code, write_tiny_csv
+from classifier_helpers import classify, exit_code, one_line_error as _error, tokenizer_lab, write_tiny_csv
 
 FAST = ["--epochs", "1", "--batch-size", "16", "--threads", "1", "--patience", "0"]
 
 
 
-
-def _error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err, err
-    lines = [ln for ln in err.splitlines() if ln.strip() and not ln.startswith(("INFO", "WARNING"))]
-    assert len(lines) == 1 and lines[0].startswith("Error: "), err
-    return lines[0]
-
-
-def classify(args):
-    from classifier.cli import main
-    return exit_code(main, args)
-
-
-def tokenizer_lab(args):
-    from tokenizer_lab.cli import main
-    return exit_code(main, args)
 
 
 @pytest.fixture(scope="module")
