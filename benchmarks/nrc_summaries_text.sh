@@ -57,7 +57,7 @@ at element boundaries of one predicted fold, so the same sequence motif becomes 
 tokens in reads that fold differently, the problem of learned tokens (nrc_learned.md) made \
 worse; the channel instead keeps the sequence tokens and adds the fold beside them. **Not run** \
 (device budget spent; a 6-mer cell costs 1,200-1,800 CPU-s on the CPU machine, more with the \
-bias): seed 2 of nine structure-tokenizer rows (their seeds 0-1 are in the table), the bias and \
+bias): seed 2 of ten structure-tokenizer rows (their seeds 0-1 are in the table), the bias and \
 the channel with 6-mers over 3 seeds (the 6-mer bias cells did not finish inside the 200 s left \
 on the device), \`--structure-bias bpp\` (the pair-probability folds of all reads, ~0.05 s a \
 150-nt read, were not computed), and the channel's shuffled control on 6-mers."
