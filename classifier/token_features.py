@@ -72,19 +72,24 @@ def _special_ids(tok) -> set[int]:
     return {hf.pad_token_id, hf.cls_token_id, hf.sep_token_id, hf.mask_token_id}
 
 
-def spans_of_ids(seq: str, ids: list[int], tok) -> list[tuple[int, int] | None]:
+def own_encoding(seq: str, tok) -> tuple[list[int], list[tuple[int, int]]]:
+    """The tokenizer's own ids of the normalised read ``seq`` (no specials) and their spans."""
+    return tok.encode(seq, add_special_tokens=False), tok.token_spans(seq)
+
+
+def spans_of_ids(seq: str, ids: list[int], tok, own=None) -> list[tuple[int, int] | None]:
     """[start, end) of each id in the normalised read ``seq``; None for special tokens.
 
     Ids that are (a prefix of) the tokenizer's own encoding get its spans, overlapping
     k-mers and structure tokenizers included; other segmentations (sampled ones) are
     walked token by token, each token standing for its letters (a primer token for the
-    primer).
+    primer). ``own``: :func:`own_encoding` of ``seq`` when the caller keeps it.
     """
     special = _special_ids(tok)
     content = [i for i in ids if i not in special]
-    own = tok.encode(seq, add_special_tokens=False)
-    if content == own[:len(content)]:
-        spans = tok.token_spans(seq)[:len(content)]
+    own_ids, own_spans = own if own is not None else own_encoding(seq, tok)
+    if content == own_ids[:len(content)]:
+        spans = own_spans[:len(content)]
     else:
         start, end = tok.primers.body(seq)
         fixed = {"[P5]": (0, start), "[P3]": (end, len(seq))}
@@ -126,9 +131,11 @@ def _majority(letters: str) -> str:
     return next(c for c in letters if counts[c] == top)
 
 
-def token_features(seq: str, ids: list[int], tok, structure, settings: InputSettings) -> dict:
-    """The per-token inputs of one read (see the module docstring); ``seq`` normalised."""
-    spans = spans_of_ids(seq, ids, tok)
+def token_features(seq: str, ids: list[int], tok, structure, settings: InputSettings,
+                   own=None) -> dict:
+    """The per-token inputs of one read (see the module docstring); ``seq`` normalised;
+    ``own`` its :func:`own_encoding`, if known."""
+    spans = spans_of_ids(seq, ids, tok, own)
     out: dict = {}
     if structure is not None and len(structure) != len(seq):
         raise ValueError(f"structure of {len(structure)} nt for a read of {len(seq)} nt")
@@ -160,19 +167,26 @@ def token_features(seq: str, ids: list[int], tok, structure, settings: InputSett
 class TokenFeatures:
     """``features(i, ids)``: the inputs of read ``i`` of a split for the ids ``ids``.
 
-    Holds the split's normalised reads and their structures (shuffled for the control).
+    Holds the split's normalised reads and their structures (shuffled for the control),
+    and each read's own encoding once computed: items are built every epoch, the read's
+    tokenization only once.
     """
 
     def __init__(self, tok, seqs: list[str], structures: list | None, settings: InputSettings):
         self.tok, self.seqs, self.structures, self.settings = tok, seqs, structures, settings
+        self._own: dict[int, tuple] = {}
 
     def __call__(self, i: int, ids: list[int], seq: str | None = None) -> dict:
         """``seq``: the read as the ids spell it when a crop changed it (k-mer inputs only:
         the structure inputs come from the whole read's fold, so TrainConfig refuses crop
         with them)."""
         structure = self.structures[i] if self.structures is not None else None
-        return token_features(self.seqs[i] if seq is None else seq, list(ids), self.tok,
-                              structure, self.settings)
+        if seq is not None and seq != self.seqs[i]:  # a cropped read: its own spans anew
+            return token_features(seq, list(ids), self.tok, structure, self.settings)
+        if i not in self._own:
+            self._own[i] = own_encoding(self.seqs[i], self.tok)
+        return token_features(self.seqs[i], list(ids), self.tok, structure, self.settings,
+                              self._own[i])
 
 
 def features_for(settings: InputSettings, tok, records, shuffle: bool = False,
