@@ -1,4 +1,5 @@
-"""Where `make demo`'s CPU goes: run ``python -m classifier.demo`` and break its cost down.
+"""Where `make demo`'s CPU goes: run ``python -m classifier.cli demo`` (what `make demo`
+runs) and break its cost down.
 
 Runs the demo in a fresh folder as a child process (with an empty fold cache unless
 ``--fold-cache`` is given), measures the CPU seconds of the whole process tree
@@ -46,7 +47,7 @@ def run_demo(out: Path, fold_cache: str | None) -> dict:
     load0 = os.getloadavg()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "classifier.demo", "--out", str(out)], env=env, check=True)
+    subprocess.run([sys.executable, "-m", "classifier.cli", "demo", "--out", str(out)], env=env, check=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -114,7 +115,7 @@ def main() -> None:
     p.add_argument("--wall-s", type=float, default=None)
     p.add_argument("--load", default=None, help="with --from-dir: load averages at start and end, e.g. 0.5,18.7")
     p.add_argument("--gflops", type=float, default=None, help="with --from-dir: matmul GFLOP/s measured then")
-    p.add_argument("--command", default="python -m classifier.demo --out DIR",
+    p.add_argument("--command", default="python -m classifier.cli demo --out DIR",
                    help="with --from-dir: the command that made the folder")
     p.add_argument("--commit", default=None, help="with --from-dir: the commit the demo ran")
     p.add_argument("--results", default=str(RESULTS))

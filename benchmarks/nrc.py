@@ -19,8 +19,11 @@ the variant and ``--set FIELD=VALUE`` for any ``classify train`` setting (a Trai
 field). ``--jobs N`` runs N cells at a time in their own processes (a GPU machine's
 cores); each cell keeps its per-read test predictions so that ``nrc_compare.py`` can
 run paired tests. Tokenizer names: ``char``, ``kmer6``, ``ALGO:SIZE`` and
-``ALGO:SIZE@UNIT`` (``struct-bpe:256@hairpin``); ``length-logreg`` and
-``kmer-logreg:6`` are the non-neural controls.
+``ALGO:SIZE@UNIT`` (``struct-bpe:256@hairpin``) and ``ALGO:SIZE+SET+SET``
+(``bpe:1024+nrc-original+tgm2-selex``: trained on the training reads plus unlabelled sets of
+the mirror, validation and test reads removed); ``length-logreg`` and ``kmer-logreg:6``
+are the non-neural controls. ``--also-test-segmentations N`` scores each model a second
+time with test-time averaging over N segmentations (a ``TAG-tsN`` row of the same run).
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ import torch
 from bench_classifier import spec_for
 from classifier.train_config import TrainConfig
 from classifier.pretrain import PretrainConfig, pretrain_mlm
-from classifier.finetune import train_classifier
+from classifier.finetune import rescore_test, train_classifier
 from corpora.tasks import load_task
 from labkit.atomic import atomic_write
 from tokenizer_lab import load_tokenizer, train_tokenizer
@@ -72,12 +75,26 @@ def nrc_spec(name: str, seed: int):
     return dataclasses.replace(spec, unit=unit) if unit else spec
 
 
-def tokenizer(name: str, task, work: Path, seed: int):
+def tokenizer(name: str, task, work: Path, seed: int, mirror=None):
     """Trained on the training split of this seed only (the seed draws the validation
-    reads from the training file); cached in ``work``."""
-    path = work / f"tok-{name.replace(':', '-').replace('@', '-')}-s{seed}"
+    reads from the training file); cached in ``work``. ``NAME+SET+SET`` (``bpe:1024+tgm2-selex``)
+    trains on the training reads plus those unlabelled sets of the mirror, less every
+    validation and test read (:func:`corpora.unlabelled.unlabelled_corpus`, what
+    ``corpora unlabelled nrc --extra SET`` writes); the corpus counts go beside it."""
+    base, *extras = name.split("+")
+    path = work / f"tok-{name.replace(':', '-').replace('@', '-').replace('+', '-')}-s{seed}"
     if not (path / "lab.json").is_file():
-        train_tokenizer([r.seq for r in task.train], nrc_spec(name, seed)).save(path)
+        reads = [r.seq for r in task.train]
+        report = None
+        if extras:
+            from corpora.unlabelled import unlabelled_corpus
+            corpus, report = unlabelled_corpus("nrc", extras, mirror=mirror, seed=seed)
+            reads = [s for _, s in corpus]
+            log.info("%s seed %d: %s", name, seed, "; ".join(report.lines()))
+        train_tokenizer(reads, nrc_spec(base, seed)).save(path)
+        if report is not None:
+            with atomic_write(path / "corpus.json") as fh:
+                json.dump(report.as_dict(), fh, indent=2)
     return load_tokenizer(path)
 
 
@@ -102,7 +119,7 @@ def overrides(pairs: list[str]) -> dict:
 
 def run_cell(cell: str, task, work: Path, args) -> dict:
     name, pooling, init = cell.split("/")
-    tok = tokenizer(name, task, work, args.seed)
+    tok = tokenizer(name, task, work, args.seed, args.mirror)
     pre = {}
     init_dir = None
     if init == "mlm":
@@ -120,6 +137,14 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
     res = train_classifier(cfg, tok, task.train, task.valid, task.test)
     cpu = cpu_seconds() - c0
     preds = predictions_text(res.test_predictions)
+    also = {}
+    for n in args.also_test_segmentations:  # the same model, another test-time averaging
+        c1 = cpu_seconds()
+        metrics, pred = rescore_test(res, tok, task.train, task.test, n)
+        also[f"ts{n}"] = {"accuracy": metrics["accuracy"], "mcc": metrics["mcc"],
+                          "macro_f1": metrics["macro_f1"], "test_segmentations": n,
+                          "test_predictions": predictions_text(pred),
+                          "rescore_cpu_seconds": round(cpu_seconds() - c1, 1)}
     m, c = res.metrics, res.costs
     return {"cell": cell, "tokenizer": name, "pooling": pooling, "init": init, "arch": args.arch,
             "head": args.head, "accuracy": m["accuracy"], "mcc": m["mcc"],
@@ -134,7 +159,7 @@ def run_cell(cell: str, task, work: Path, args) -> dict:
             "params": c["params"], "load_start": round(load0, 2),
             "load_end": round(os.getloadavg()[0], 2), "history": res.history,
             "seed": args.seed, "set": overrides(args.set), "device": c.get("device"),
-            "test_predictions": preds,
+            "test_predictions": preds, "also": also,
             "settings": {k: v for k, v in vars(args).items() if k not in ("mirror", "work", "cells")}}
 
 
@@ -235,7 +260,8 @@ def _run_one(cell: str, seed: int, args) -> dict:
 
 
 def _train_tokenizer(name: str, seed: int, args) -> str:
-    tokenizer(name, load_task("nrc", mirror=args.mirror, seed=seed), Path(args.work), seed)
+    tokenizer(name, load_task("nrc", mirror=args.mirror, seed=seed), Path(args.work), seed,
+              args.mirror)
     return name
 
 
@@ -266,6 +292,10 @@ def main() -> None:
                    help="comma-separated seeds: each cell once per seed, keyed CELL/TAG/seedN")
     p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                    help="any TrainConfig field (a classify train setting); repeatable")
+    p.add_argument("--also-test-segmentations", type=int, action="append", default=[],
+                   metavar="N", help="also score each trained model's test split averaged over "
+                   "N segmentations (needs --set segmentation_sampling=...): a second row "
+                   "keyed CELL/TAG-tsN/seedN from the same training run; repeatable")
     p.add_argument("--jobs", type=int, default=1, help="cells run at a time, each in a process")
     p.add_argument("--tag", default="", help="suffix of the cell key (a variant of a cell)")
     p.add_argument("--why-missing", default=None, help="why the cells not run were not run")
@@ -273,7 +303,8 @@ def main() -> None:
     p.add_argument("--title", default=None, help="the results file's heading")
     p.add_argument("--prefold", action="store_true",
                    help="fold every nrc read into the fold cache first, on every core (structure "
-                        "tokenizers then read their folds from it instead of folding in each cell)")
+                        "tokenizers then read their folds from it instead of folding in each cell); "
+                        "with --set structure_bias=bpp, their pair probabilities too")
     p.add_argument("--mirror", default=os.environ.get("CORPORA_MIRROR"))
     p.add_argument("--work", default="/tmp/nrc-bench", help="cache of tokenizers and MLMs")
     p.add_argument("--results", default=str(RESULTS))
@@ -289,7 +320,15 @@ def main() -> None:
     Path(args.work).mkdir(parents=True, exist_ok=True)
     if args.prefold:
         from tokenizer_lab.structure.parallel import fold_many
-        fold_many(sorted({r.seq for r in task.train + task.valid + task.test}, key=len))
+        reads = sorted({r.seq for r in task.train + task.valid + task.test}, key=len)
+        fold_many(reads)
+        if overrides(args.set).get("structure_bias") == "bpp":  # and the pair probabilities
+            from tokenizer_lab.structure.pairs import bpp_pairs
+            from tokenizer_lab.structure.reads import disk_cache, fold_params
+            names = {c.split("/")[0].split("+")[0] for c in args.cells.split(",")
+                     if c.count("/") == 2}
+            for params in {fold_params(nrc_spec(n, seeds[0])) for n in names}:
+                bpp_pairs(reads, params, cache=disk_cache() or False)
     out = Path(args.results)
     path, md = out / f"{args.results_name}.json", out / f"{args.results_name}.md"
     res = json.loads(path.read_text()) if path.is_file() else {"cells": {}}
@@ -315,6 +354,10 @@ def main() -> None:
         key = _key(cell, args, seed)
         r["cell"], r["tag"] = key, args.tag
         mine[key] = r
+        for name, scores in r.pop("also", {}).items():  # CELL/TAG-tsN/seedN
+            tag = f"{args.tag}-{name}" if args.tag else name
+            k2 = _key(cell, argparse.Namespace(**{**vars(args), "tag": tag}), seed)
+            mine[k2] = {**r, **scores, "cell": k2, "tag": tag, "rescored_from": key}
         if path.is_file():  # another nrc.py may have added or rerun cells since this one started
             res["cells"] = json.loads(path.read_text())["cells"]
         res["cells"].update(mine)

@@ -31,7 +31,7 @@ from .artifacts import save_model_dir
 from .augment import segmentation_average, training_set
 from .callbacks import BestKeeper, HistoryCallback, TimeBudget, epoch_arguments, silence
 from .train_config import SCORES, TrainConfig
-from .data import EncodedSet, PadCollator, choose_max_length, encode, token_lengths
+from .data import EncodedSet, PadCollator, choose_max_length, encode, label_ids, token_lengths
 from .errors import ClassifierError
 from .metrics import classification_metrics, softmax, summary_line
 from .predict import predict_proba
@@ -314,6 +314,26 @@ def _final_scores(config: TrainConfig, tok, splits: Splits, ids, max_len: int, m
     proba = segmentation_average(model, tok, splits.test, ids["test"], config, max_len,
                                  config.eval_batch_size, feats.get("test"))
     return valid_m, scores(splits.y_test, proba), proba.argmax(1).tolist()
+
+
+def rescore_test(result: TrainResult, tok, train_records, test_records,
+                 test_segmentations: int) -> tuple[dict, list[int]]:
+    """The test metrics and per-read predictions of ``result``'s model (a run of
+    :func:`train_classifier` on ``train_records``) with another test-time averaging:
+    ``test_segmentations`` segmentations instead of the run's own. One training run then
+    gives the N = 1 and the N > 1 scores of the same model (with the run's own N, the
+    run's own test metrics exactly)."""
+    config = result.config.replace(test_segmentations=test_segmentations)
+    test = list(test_records)
+    y_train = label_ids(list(train_records), result.classes, "train")
+    ids = encode(tok, test, result.max_length, config.truncation, "test")
+    feats = features_for(InputSettings.of(config), tok, test, config.structure_shuffle,
+                         config.seed)
+    proba = segmentation_average(result.model, tok, test, ids, config, result.max_length,
+                                 config.eval_batch_size, feats)
+    metrics = classification_metrics(label_ids(test, result.classes, "test"), proba,
+                                     result.classes, y_train)
+    return metrics, proba.argmax(1).tolist()
 
 
 def _range_test(config: TrainConfig, tok, splits: Splits, train_ids, max_len: int,

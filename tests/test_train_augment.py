@@ -130,6 +130,13 @@ def test_test_time_averaging(data, tmp_path):
     assert res.metrics == evaluate_model(tmp_path / "model", test)  # as training scored it
     # the run's per-read test predictions are those averaged probabilities' classes
     assert res.test_predictions == three.argmax(1).tolist()
+    # rescoring the run's model: its own N gives its own scores, N=1 the best segmentation's
+    from classifier.finetune import rescore_test
+    m3, p3 = rescore_test(res, tok, train, test, 3)
+    assert (m3, p3) == (res.metrics, res.test_predictions)
+    m1, p1 = rescore_test(res, tok, train, test, 1)
+    assert p1 == today.argmax(1).tolist() and m1 == evaluate_model(tmp_path / "model", test,
+                                                                   test_segmentations=1)
 
 
 def test_bad_combinations_are_one_line_errors(data, tmp_path):
