@@ -51,5 +51,33 @@ case $phase in
         --results-name nrc_gpu2_e --work /tmp/w5 > /tmp/e.log 2>&1 &
     wait
     cp $RES/*.json "$OUT"/; tail -n 4 /tmp/?.log > "$OUT/levers.log"; cat "$OUT/levers.log" ;;
+  structure6)  # issue 21's rows still missing on 6-mers (3 seeds each; prepared, not yet run):
+               # bias (MFE pairs, pair probabilities) and loop channel, each with its shuffled
+               # control. The bpp rows read the pair probabilities that the CPU rows put in
+               # .devdata/foldcache (nrc.py --prefold --set structure_bias='"bpp"').
+    k=kmer6/mean/scratch; export RES=/tmp/res; mkdir -p $RES; i=0
+    for v in 'pairs:bias-pairs' 'bpp:bias-bpp'; do
+      for sh in false true; do
+        i=$((i+1)); tag=${v#*:}; [ $sh = true ] && tag+=-shuffled
+        nrc --cells $k --set structure_bias="\"${v%%:*}\"" --set structure_shuffle=$sh \
+            --tag $tag --jobs 3 --results-name nrc_gpu3_$i --work /tmp/w$i > /tmp/$i.log 2>&1 &
+      done
+    done
+    for sh in false true; do
+      i=$((i+1)); tag=loop-channel; [ $sh = true ] && tag+=-shuffled
+      nrc --cells $k --set structure_channel=true --set structure_shuffle=$sh --tag $tag \
+          --jobs 3 --results-name nrc_gpu3_$i --work /tmp/w$i > /tmp/$i.log 2>&1 &
+    done
+    wait
+    cp $RES/*.json "$OUT"/; tail -n 3 /tmp/?.log > "$OUT/structure6.log"; cat "$OUT/structure6.log" ;;
+  seed2)  # seed 2 of the ten structure-tokenizer rows that have seeds 0-1 (prepared, not yet run)
+    export RES=/tmp/res; mkdir -p $RES; cells=""
+    for t in struct-bpe@hairpin struct-unigram struct-unigram@hairpin struct-alphabet hairpin-vocab; do
+      for v in 256 1024; do cells+="${t%@*}:$v${t#${t%@*}}/mean/scratch,"; done
+    done
+    timeout --signal=INT "${LIMIT:-520}" python3 benchmarks/nrc.py --seeds 2 --threads 1 \
+        --results $RES --cells "${cells%,}" --tag default --jobs 10 --results-name nrc_gpu4 \
+        --work /tmp/w1 > /tmp/seed2.log 2>&1
+    cp $RES/*.json "$OUT"/; tail -n 12 /tmp/seed2.log ;;
   *) echo "unknown phase $phase"; exit 2 ;;
 esac

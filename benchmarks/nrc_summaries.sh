@@ -3,7 +3,8 @@
 # (benchmarks/gpu_nrc.sh on the lent GPU: nrc_gpu*, and this machine's CPU: nrc_cpu_*):
 #   nrc_learned.md   issue 20: learned vocabularies and their levers against overlapping 6-mers
 #   nrc_structure.md issue 21: structure tokenizers, structure as model input, controls
-# Each comparison pairs runs of one machine (GPU rows with GPU rows, CPU rows with CPU rows).
+# Each comparison pairs runs of one machine (GPU rows with GPU rows, CPU rows with CPU rows),
+# except the two marked across machines (CPU lever rows against the GPU 6-mer row).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PY:-../.venv/bin/python}
@@ -19,8 +20,20 @@ learned=(
   "kmer6$D/albert=$k" "bpe:1024$D/albert=bpe:1024$D/$g"
   "kmer-logreg:6/$g=$k"
 )
+# the levers run on the CPU machine, each against its plain CPU row of the same tokenizer
+b=bpe:1024$D; u=unigram:1024$D
+learned+=(
+  "$u/sampling0.1-cpu=$u/plain-cpu" "$u/sampling0.1-cpu-ts8=$u/sampling0.1-cpu"
+  "$b/bpe-dropout0.1-cpu=$b/plain-cpu" "$b/bpe-dropout0.1-cpu-ts8=$b/bpe-dropout0.1-cpu"
+  "$b/crop0.1-cpu=$b/plain-cpu" "bpe:1024+nrc-original+tgm2-selex$D/plain-cpu=$b/plain-cpu"
+  "$b/kmer-channel6-dropout0.1-cpu=$b/plain-cpu"
+  "$b/kmer-channel6-loop-channel-dropout0.1-cpu=$b/kmer-channel6-dropout0.1-cpu"
+)
+# across machines (CPU lever rows against the GPU 6-mer row; see the notes)
+learned+=("$b/kmer-channel6-dropout0.1-cpu=$k" "$b/kmer-channel6-loop-channel-dropout0.1-cpu=$k")
 args=(); for c in "${learned[@]}"; do args+=(--compare "$c"); done
 $PY nrc_compare.py nrc_gpu --merge nrc_gpu_albert --merge nrc_gpu2_d --merge nrc_gpu2_e \
+    --merge nrc_cpu_b --merge nrc_cpu_d --merge nrc_cpu_e \
     --out nrc_learned "${args[@]}" \
     --title "nrc: learned vocabularies against overlapping 6-mers (issue 20)" \
     --intro "$LEARNED_INTRO" --notes "$LEARNED_NOTES"
@@ -36,10 +49,19 @@ b=bpe:1024$D
 structure+=(
   "$b/bias-pairs-cpu=$b/plain-cpu" "$b/bias-pairs-cpu=$b/bias-pairs-shuffled-cpu"
   "$b/loop-channel-cpu=$b/plain-cpu" "$b/loop-channel-cpu=$b/loop-channel-shuffled-cpu"
-  "kmer6$D/loop-channel=$k" "length-logreg/$g=$k"
+  "$b/bias-bpp-cpu=$b/plain-cpu" "$b/bias-bpp-cpu=$b/bias-bpp-shuffled-cpu"
+  "kmer6$D/loop-channel=$k" "kmer6$D/loop-channel=kmer6$D/loop-channel-shuffled"
+  "kmer6$D/bias-pairs=$k" "kmer6$D/bias-pairs=kmer6$D/bias-pairs-shuffled"
+  "kmer6$D/bias-bpp=$k" "kmer6$D/bias-bpp=kmer6$D/bias-bpp-shuffled"
+  "length-logreg/$g=$k"
 )
+# the GPU phases structure6 and seed2 of gpu_nrc.sh, where they have run
+more=(); for f in results/nrc_gpu3_*.json results/nrc_gpu4.json; do
+  [ -f "$f" ] && more+=(--merge "$(basename "$f" .json)")
+done
 args=(); for c in "${structure[@]}"; do args+=(--compare "$c"); done
-$PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b --merge nrc_cpu_c \
+$PY nrc_compare.py nrc_gpu --merge nrc_gpu2_c --merge nrc_cpu_a --merge nrc_cpu_b --merge nrc_cpu_c --merge nrc_cpu_d \
+    --merge nrc_cpu_e "${more[@]}" \
     --out nrc_structure "${args[@]}" \
     --title "nrc: RNA structure as tokens and as model input, with controls (issue 21)" \
     --intro "$STRUCTURE_INTRO" --notes "$STRUCTURE_NOTES"
