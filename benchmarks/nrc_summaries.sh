@@ -4,7 +4,7 @@
 #   nrc_learned.md   issue 20: learned vocabularies and their levers against overlapping 6-mers
 #   nrc_structure.md issue 21: structure tokenizers, structure as model input, controls
 # Each comparison pairs runs of one machine (GPU rows with GPU rows, CPU rows with CPU rows),
-# except the two marked across machines (CPU lever rows against the GPU 6-mer row).
+# except the four marked across machines (CPU lever rows against the GPU 6-mer row).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PY:-../.venv/bin/python}
@@ -23,17 +23,20 @@ learned=(
 # the levers run on the CPU machine, each against its plain CPU row of the same tokenizer
 b=bpe:1024$D; u=unigram:1024$D
 learned+=(
-  "$u/sampling0.1-cpu=$u/plain-cpu" "$u/sampling0.1-cpu-ts8=$u/sampling0.1-cpu"
+  "$u/sampling2-cpu=$u/plain-cpu" "$u/sampling2-cpu-ts8=$u/sampling2-cpu"
   "$b/bpe-dropout0.1-cpu=$b/plain-cpu" "$b/bpe-dropout0.1-cpu-ts8=$b/bpe-dropout0.1-cpu"
   "$b/crop0.1-cpu=$b/plain-cpu" "bpe:1024+nrc-original+tgm2-selex$D/plain-cpu=$b/plain-cpu"
   "$b/kmer-channel6-dropout0.1-cpu=$b/plain-cpu"
   "$b/kmer-channel6-loop-channel-dropout0.1-cpu=$b/kmer-channel6-dropout0.1-cpu"
+  "$u/kmer-channel6-sampling2-cpu=$u/sampling2-cpu"
+  "$u/kmer-channel6-sampling2-cpu-ts8=$u/kmer-channel6-sampling2-cpu"
 )
 # across machines (CPU lever rows against the GPU 6-mer row; see the notes)
-learned+=("$b/kmer-channel6-dropout0.1-cpu=$k" "$b/kmer-channel6-loop-channel-dropout0.1-cpu=$k")
+learned+=("$b/kmer-channel6-dropout0.1-cpu=$k" "$b/kmer-channel6-loop-channel-dropout0.1-cpu=$k"
+          "$u/sampling2-cpu-ts8=$k" "$u/kmer-channel6-sampling2-cpu-ts8=$k")
 args=(); for c in "${learned[@]}"; do args+=(--compare "$c"); done
 $PY nrc_compare.py nrc_gpu --merge nrc_gpu_albert --merge nrc_gpu2_d --merge nrc_gpu2_e \
-    --merge nrc_cpu_b --merge nrc_cpu_d --merge nrc_cpu_e \
+    --merge nrc_cpu_b --merge nrc_cpu_d --merge nrc_cpu_e --merge nrc_cpu_f \
     --out nrc_learned "${args[@]}" \
     --title "nrc: learned vocabularies against overlapping 6-mers (issue 20)" \
     --intro "$LEARNED_INTRO" --notes "$LEARNED_NOTES"

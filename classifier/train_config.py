@@ -131,7 +131,8 @@ class TrainConfig(SavedConfig):
     segmentation_sampling: float = field(default=0.0, metadata={
         "help": "A fresh sampled segmentation of each training read every epoch (seeded by "
                 "seed and epoch): the BPE-dropout probability for bpe (0.1 is usual), alpha "
-                "for unigram (smaller: flatter, more tokens); char and k-mer tokenizers have "
+                "for unigram (smaller: flatter, more tokens; on nrc 2 helped, 0.1 failed); char "
+                "and k-mer tokenizers have "
                 "one segmentation (no-op), wordpiece and structure-aware ones refuse it. "
                 "0: off."})
     test_segmentations: int = field(default=1, metadata={
