@@ -44,7 +44,7 @@ averaging 5.9 under (Holm p < 1e-12), and the unigram k-mer channel row 0.8 unde
 significantly** (McNemar 327/384, Holm p = 0.14; over seeds Holm p = 0.50). **So no learned vocabulary \
 reaches 0.90 on nrc:** the best with learned tokens alone is 0.840 (unigram, sampling and \
 test-time averaging); the best with a k-mer view beside them is 0.891, 0.9 points short of \
-0.90 and statistically level with the 6-mers at a fifth of their tokens (34.5 a read against 155). \
+0.90 and not significantly different from the 6-mers, at a fifth of their tokens (34.5 a read against 155). \
 **Not run on this CPU** (no GPU lent this session; a BPE-1024 cell costs 290-470 CPU-s here): \
 the levers on BPE-256 and unigram-256 (their plain rows are in the table), the unigram k-mer \
 channel with the loop channel, and other alphas or dropout rates. **ALBERT** instead of BERT: 6-mers \
