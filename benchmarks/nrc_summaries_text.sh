@@ -21,7 +21,7 @@ unigram-1024 0.769), and each lever below is paired with the plain row of its ow
 0.806 on the GPU; significant over reads, Holm); unigram sampling with alpha 2 +3.7 (0.805). \
 **Test-time averaging** (\`--test-segmentations 8\`, the same trained model scored a second \
 time by \`nrc.py --also-test-segmentations 8\`, 30-43 CPU-s) adds +0.6 for BPE-dropout (0.818) \
-and +3.4 for unigram (**0.840 ± 0.007**, significant over seeds, Holm p = 0.010): the best \
+and +3.4 for unigram (**0.839 ± 0.007**, significant over seeds, Holm p = 0.010): the best \
 learned vocabulary without a k-mer view, 7.1 points over unigram-1024 without sampling and still 5.9 under 6-mers. \
 Unigram alpha 0.1 (sentencepiece's documentation example) fails on DNA: its samples have 62 tokens \
 a read against 28 for the best segmentation, and the seed-0 run stood at validation accuracy \
@@ -42,7 +42,7 @@ machines) the BPE k-mer channel with dropout is 1.6 points under (McNemar Holm p
 seeds n.s.), with the loop channel 1.4 under (Holm p = 0.002), unigram with sampling and \
 averaging 5.9 under (Holm p < 1e-12), and the unigram k-mer channel row 0.8 under, **not \
 significantly** (McNemar 327/384, Holm p = 0.14; over seeds Holm p = 0.50). **So no learned vocabulary \
-reaches 0.90 on nrc:** the best with learned tokens alone is 0.840 (unigram, sampling and \
+reaches 0.90 on nrc:** the best with learned tokens alone is 0.839 (unigram, sampling and \
 test-time averaging); the best with a k-mer view beside them is 0.891, 0.9 points short of \
 0.90 and not significantly different from the 6-mers, at a fifth of their tokens (34.5 a read against 155). \
 **Not run on this CPU** (no GPU lent this session; a BPE-1024 cell costs 290-470 CPU-s here): \
